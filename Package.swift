@@ -1,0 +1,105 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Upcoming features every target builds with, so that imports and existentials read the same everywhere.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "crm",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "crm", targets: ["crm"]),
+        .library(name: "QRCode", targets: ["QRCode"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    ],
+    targets: [
+        // QR encoder (ISO/IEC 18004) and its renderers. No dependency.
+        .target(name: "QRCode", swiftSettings: swiftSettings),
+
+        // Domain, ports and use cases. Knows nothing of SQL, terminals or HTTP.
+        .target(
+            name: "CRMCore",
+            dependencies: [
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Provider adapters: webhook parsers (and, later, the HTTP clients).
+        .target(name: "CRMProviders", dependencies: ["CRMCore"], swiftSettings: swiftSettings),
+
+        // The one Store adapter, over SQLKit, for SQLite and PostgreSQL; migrations embedded from db/.
+        .target(
+            name: "CRMStore",
+            dependencies: [
+                "CRMCore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings,
+            plugins: ["EmbedMigrations"]
+        ),
+
+        // The executable: commands and terminal output.
+        .executableTarget(
+            name: "crm",
+            dependencies: [
+                "CRMCore", "CRMStore", "CRMProviders", "QRCode",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Build-time: turns db/{sqlite,postgres}/*.sql into Swift source, so the schema ships inside the binary.
+        .executableTarget(name: "EmbedMigrationsTool", path: "Plugins/EmbedMigrationsTool"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["EmbedMigrationsTool"]),
+
+        // Benchmarks (run by scripts/, never by the test suite).
+        .executableTarget(name: "QRBenchmark", dependencies: ["QRCode"], path: "Benchmarks/QRBenchmark"),
+
+        // Helpers shared by the test targets: fresh SQLite files and PostgreSQL databases, running the binary.
+        .target(
+            name: "CRMTestSupport",
+            dependencies: ["CRMStore", "CRMCore", .product(name: "SQLKit", package: "sql-kit")],
+            path: "Tests/CRMTestSupport",
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CRMProvidersTests", dependencies: ["CRMProviders", "CRMCore"]),
+        .testTarget(
+            name: "CRMStoreTests",
+            dependencies: [
+                "CRMStore", "CRMCore", "CRMTestSupport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "SQLKit", package: "sql-kit"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // End-to-end: runs the built `crm` binary as a user would.
+        .testTarget(name: "CLITests", dependencies: ["crm", "CRMTestSupport"], swiftSettings: swiftSettings),
+    ]
+)

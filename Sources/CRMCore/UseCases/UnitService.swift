@@ -1,0 +1,85 @@
+import Foundation
+
+/// Creating, finding, renaming and deleting units.
+public struct UnitService: Sendable {
+    let store: any UnitStore
+    let now: @Sendable () -> Date
+
+    public init(store: any UnitStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.now = now
+    }
+
+    /// Creates a unit. The slug is derived from the name unless given.
+    public func create(
+        name: String, slug: String? = nil, countryCode: String? = nil, timezone: String? = nil
+    ) async throws -> BusinessUnit {
+        let name = try UnitSettings.validateName(name)
+        let chosenSlug: String
+        if let given = slug {
+            chosenSlug = try Slug.validate(given)
+        } else if let derived = Slug.derive(from: name) {
+            chosenSlug = derived
+        } else {
+            throw CRMError.invalidInput(
+                "Cannot derive a slug from the name '\(name)': pass one with --slug, such as --slug main-store."
+            )
+        }
+        let date = now()
+        let unit = BusinessUnit(
+            id: UUID(), name: name, slug: chosenSlug,
+            defaultCountryCode: try countryCode.map(UnitSettings.validateCountryCode) ?? UnitSettings.defaultCountryCode,
+            timezone: try timezone.map(UnitSettings.validateTimezone) ?? UnitSettings.defaultTimezone,
+            createdAt: date, updatedAt: date
+        )
+        do {
+            try await store.insertUnit(unit)
+        } catch StoreError.uniqueViolation {
+            let origin = slug == nil ? " (derived from the name)" : ""
+            throw CRMError.conflict(
+                "A unit with the slug '\(unit.slug)'\(origin) already exists: choose another with --slug."
+            )
+        }
+        return unit
+    }
+
+    public func list() async throws -> [BusinessUnit] {
+        try await store.listUnits()
+    }
+
+    /// Finds a unit by id or slug.
+    public func find(_ reference: String) async throws -> BusinessUnit {
+        let text = reference.trimmingCharacters(in: .whitespaces)
+        if let id = UUID(uuidString: text), let unit = try await store.unit(id: id) {
+            return unit
+        }
+        if let unit = try await store.unit(slug: text.lowercased()) {
+            return unit
+        }
+        throw CRMError.notFound(
+            "No unit '\(reference.prefix(80))': check the id or slug with 'crm units list'."
+        )
+    }
+
+    public func rename(_ reference: String, to newName: String) async throws -> BusinessUnit {
+        let name = try UnitSettings.validateName(newName)
+        var unit = try await find(reference)
+        unit.name = name
+        unit.updatedAt = now()
+        guard try await store.updateUnit(unit) else {
+            throw CRMError.notFound("The unit '\(reference.prefix(80))' was deleted meanwhile.")
+        }
+        return unit
+    }
+
+    public func footprint(of unit: BusinessUnit) async throws -> UnitFootprint {
+        try await store.footprint(ofUnit: unit.id)
+    }
+
+    /// Deletes a unit with its users, contacts, conversations, messages and campaigns.
+    public func delete(_ unit: BusinessUnit) async throws {
+        guard try await store.deleteUnit(id: unit.id) else {
+            throw CRMError.notFound("The unit '\(unit.slug)' no longer exists.")
+        }
+    }
+}

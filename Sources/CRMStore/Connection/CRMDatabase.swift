@@ -1,0 +1,50 @@
+import CRMCore
+import Foundation
+import Logging
+
+/// An open crm database: its location, its migrations and its store.
+public final class CRMDatabase: Sendable {
+    public let location: DatabaseLocation
+    let driver: any DatabaseDriver
+
+    private init(location: DatabaseLocation, driver: any DatabaseDriver) {
+        self.location = location
+        self.driver = driver
+    }
+
+    /// Opens the database. `createFolder` lets crm create the parent folder of a SQLite file
+    /// (for the default location in the user's data folder).
+    public static func open(_ location: DatabaseLocation, createFolder: Bool = false, logger: Logger) async throws
+        -> CRMDatabase
+    {
+        let driver: any DatabaseDriver
+        switch location {
+        case .sqlite(let path):
+            driver = try await SQLiteDriver.open(path: path, createFolder: createFolder, logger: logger)
+        case .postgres(let settings):
+            driver = try await PostgresDriver.connect(settings, logger: logger)
+        }
+        return CRMDatabase(location: location, driver: driver)
+    }
+
+    public var migrator: Migrator { Migrator(driver: driver) }
+    public var store: SQLStore { SQLStore(driver: driver) }
+
+    public func close() async {
+        await driver.close()
+    }
+}
+
+import SQLKit
+
+extension CRMDatabase {
+    /// Direct SQL access for tests and maintenance tools inside this package; the store's methods are the real API.
+    package func withUnsafeSQL<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await driver.read(body)
+    }
+
+    /// Runs one statement given as text. Never with user input: nothing is bound.
+    package func execute(unsafeSQL statement: String) async throws {
+        try await driver.read { sql in try await sql.raw(SQLQueryString(statement)).run() }
+    }
+}

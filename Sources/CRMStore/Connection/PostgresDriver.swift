@@ -1,0 +1,113 @@
+import CRMCore
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresKit
+import PostgresNIO
+import SQLKit
+
+/// One PostgreSQL connection, for a command-line run: a command needs a single connection, and
+/// connecting directly (rather than through a pool that retries in the background) reports
+/// a wrong password or an unreachable server at once, with its reason.
+final class PostgresDriver: DatabaseDriver {
+    /// How long a connection attempt may take before crm gives up and says so.
+    static let connectTimeoutSeconds = 10.0
+
+    let dialect = SQLDialectName.postgres
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private let lock = AsyncLock()
+
+    private init(connection: PostgresConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    static func connect(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresDriver {
+        var configuration = PostgresConnection.Configuration(
+            host: settings.host, port: settings.port, username: settings.username,
+            password: settings.password, database: settings.database, tls: try tls(for: settings)
+        )
+        configuration.options.connectTimeout = .seconds(Int64(connectTimeoutSeconds) - 2)
+        let target = "\(settings.host):\(settings.port)"
+        let finalConfiguration = configuration
+        do {
+            let connection = try await withTimeout(
+                seconds: connectTimeoutSeconds,
+                onTimeout: {
+                    CRMError.unavailable(
+                        "PostgreSQL at \(target) did not answer within \(Int(connectTimeoutSeconds)) seconds: "
+                            + "check the host, the port and any firewall."
+                    )
+                },
+                { try await PostgresConnection.connect(configuration: finalConfiguration, id: 1, logger: logger) }
+            )
+            return PostgresDriver(connection: connection, logger: logger)
+        } catch let error as CRMError {
+            throw error
+        } catch {
+            throw DatabaseErrors.postgresConnectFailure(error, settings: settings)
+        }
+    }
+
+    func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            do {
+                return try await body(connection.sql(queryLogLevel: nil))
+            } catch {
+                throw DatabaseErrors.translate(error, dialect: .postgres)
+            }
+        }
+    }
+
+    func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            let sql = connection.sql(queryLogLevel: nil)
+            do {
+                try await sql.raw("BEGIN").run()
+            } catch {
+                throw DatabaseErrors.translate(error, dialect: .postgres)
+            }
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw DatabaseErrors.translate(error, dialect: .postgres)
+            }
+        }
+    }
+
+    func close() async {
+        try? await connection.close()
+    }
+
+    /// libpq's sslmode semantics (see `PostgresSettings`).
+    static func tls(for settings: PostgresSettings) throws -> PostgresConnection.Configuration.TLS {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        switch settings.sslMode {
+        case .disable:
+            return .disable
+        case .prefer, .require:
+            tls.certificateVerification = .none
+        case .verifyCA:
+            tls.certificateVerification = .noHostnameVerification
+        case .verifyFull:
+            tls.certificateVerification = .fullVerification
+        }
+        if let root = settings.sslRootCertificate {
+            tls.trustRoots = .file(root)
+        }
+        do {
+            let context = try NIOSSLContext(configuration: tls)
+            return settings.sslMode == .prefer ? .prefer(context) : .require(context)
+        } catch {
+            throw CRMError.configuration(
+                "Cannot set up TLS for PostgreSQL: check sslrootcert (\(settings.sslRootCertificate ?? "none"))."
+            )
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import CRMCore
+import Foundation
+import Logging
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+
+/// One SQLite connection in WAL mode with a busy timeout, so that the CLI and a running listener
+/// share one file without "database is locked" errors. Transactions start with BEGIN IMMEDIATE:
+/// taking the write lock first means two writers wait for each other instead of deadlocking.
+final class SQLiteDriver: DatabaseDriver {
+    let dialect = SQLDialectName.sqlite
+    let path: String
+    private let connection: SQLiteConnection
+    /// A thread of its own: a connection waiting on another's write lock (busy timeout) blocks its thread,
+    /// and on a shared pool it could block the very connection it waits for.
+    private let thread: NIOThreadPool
+    private let lock = AsyncLock()
+
+    private init(path: String, connection: SQLiteConnection, thread: NIOThreadPool) {
+        self.path = path
+        self.connection = connection
+        self.thread = thread
+    }
+
+    /// Opens (and creates when missing) the file. `createFolder` makes the parent folder first:
+    /// used for the default location in the user's data folder, never for a path the user typed.
+    static func open(path: String, createFolder: Bool, logger: Logger) async throws -> SQLiteDriver {
+        try prepareFolder(of: path, create: createFolder)
+        let connection: SQLiteConnection
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
+        do {
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: thread, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            )
+        } catch {
+            try? await thread.shutdownGracefully()
+            throw CRMError.unavailable(
+                "Cannot open the SQLite database \(path): check that the file is a crm database and that you may write it."
+            )
+        }
+        let driver = SQLiteDriver(path: path, connection: connection, thread: thread)
+        do {
+            let sql = connection.sql(queryLogLevel: nil)
+            try await sql.raw("PRAGMA busy_timeout = 10000").run()
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+            try await sql.raw("PRAGMA synchronous = NORMAL").run()
+            try await sql.raw("PRAGMA foreign_keys = ON").run()
+        } catch {
+            await driver.close()
+            throw DatabaseErrors.sqliteOpenFailure(error, path: path)
+        }
+        return driver
+    }
+
+    func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            do {
+                return try await body(connection.sql(queryLogLevel: nil))
+            } catch {
+                throw DatabaseErrors.translate(error, dialect: .sqlite)
+            }
+        }
+    }
+
+    func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            let sql = connection.sql(queryLogLevel: nil)
+            do {
+                try await sql.raw("BEGIN IMMEDIATE").run()
+            } catch {
+                throw DatabaseErrors.translate(error, dialect: .sqlite)
+            }
+            do {
+                let result = try await body(sql)
+                try await sql.raw("COMMIT").run()
+                return result
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                throw DatabaseErrors.translate(error, dialect: .sqlite)
+            }
+        }
+    }
+
+    func close() async {
+        try? await connection.close()
+        try? await thread.shutdownGracefully()
+    }
+
+    private static func prepareFolder(of path: String, create: Bool) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isDirectory: ObjCBool = false
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: folder, isDirectory: &isDirectory) {
+            guard create else {
+                throw CRMError.unavailable(
+                    "The folder \(folder) does not exist: create it, or choose another path for the SQLite database."
+                )
+            }
+            do {
+                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw CRMError.unavailable("Cannot create the folder \(folder) for the SQLite database: check its permissions.")
+            }
+        } else if !isDirectory.boolValue {
+            throw CRMError.unavailable("\(folder) is not a folder: choose another path for the SQLite database.")
+        }
+        let exists = manager.fileExists(atPath: path)
+        if (exists && !manager.isWritableFile(atPath: path)) || (!exists && !manager.isWritableFile(atPath: folder)) {
+            throw CRMError.unavailable(
+                "Cannot write the SQLite database \(path): check the permissions of the file and its folder."
+            )
+        }
+    }
+}

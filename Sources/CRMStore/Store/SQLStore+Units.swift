@@ -1,0 +1,85 @@
+import CRMCore
+import Foundation
+import SQLKit
+
+extension SQLStore: UnitStore {
+    static let unitColumns = "id, name, slug, default_country_code, timezone, created_at, updated_at"
+
+    public func insertUnit(_ unit: BusinessUnit) async throws {
+        try await driver.transaction { sql in
+            try await sql.raw("""
+                INSERT INTO units (id, name, slug, default_country_code, timezone, created_at, updated_at)
+                VALUES (\(bind: unit.id), \(bind: unit.name), \(bind: unit.slug), \(bind: unit.defaultCountryCode),
+                        \(bind: unit.timezone), \(bind: unit.createdAt), \(bind: unit.updatedAt))
+                """).run()
+        }
+    }
+
+    public func listUnits() async throws -> [BusinessUnit] {
+        let units = try await driver.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.unitColumns) FROM units").all().map(Self.unit(from:))
+        }
+        // Sorted here rather than in SQL: the two databases collate text differently.
+        return units.sorted { ($0.name.lowercased(), $0.slug) < ($1.name.lowercased(), $1.slug) }
+    }
+
+    public func unit(id: UUID) async throws -> BusinessUnit? {
+        try await driver.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.unitColumns) FROM units WHERE id = \(bind: id)").first()
+                .map(Self.unit(from:))
+        }
+    }
+
+    public func unit(slug: String) async throws -> BusinessUnit? {
+        try await driver.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.unitColumns) FROM units WHERE slug = \(bind: slug)").first()
+                .map(Self.unit(from:))
+        }
+    }
+
+    public func updateUnit(_ unit: BusinessUnit) async throws -> Bool {
+        try await driver.transaction { sql in
+            try await sql.raw("""
+                UPDATE units SET name = \(bind: unit.name), default_country_code = \(bind: unit.defaultCountryCode),
+                    timezone = \(bind: unit.timezone), updated_at = \(bind: unit.updatedAt)
+                WHERE id = \(bind: unit.id) RETURNING id
+                """).first() != nil
+        }
+    }
+
+    public func deleteUnit(id: UUID) async throws -> Bool {
+        try await driver.transaction { sql in
+            try await sql.raw("DELETE FROM units WHERE id = \(bind: id) RETURNING id").first() != nil
+        }
+    }
+
+    public func footprint(ofUnit id: UUID) async throws -> UnitFootprint {
+        try await driver.read { sql in
+            let row = try await sql.raw("""
+                SELECT (SELECT count(*) FROM users WHERE unit_id = \(bind: id)) AS users,
+                       (SELECT count(*) FROM contacts WHERE unit_id = \(bind: id)) AS contacts,
+                       (SELECT count(*) FROM messages WHERE unit_id = \(bind: id)) AS messages,
+                       (SELECT count(*) FROM campaigns WHERE unit_id = \(bind: id)) AS campaigns
+                """).first()
+            guard let row else { return UnitFootprint(users: 0, contacts: 0, messages: 0, campaigns: 0) }
+            return UnitFootprint(
+                users: try row.decode(column: "users", as: Int.self),
+                contacts: try row.decode(column: "contacts", as: Int.self),
+                messages: try row.decode(column: "messages", as: Int.self),
+                campaigns: try row.decode(column: "campaigns", as: Int.self)
+            )
+        }
+    }
+
+    static func unit(from row: any SQLRow) throws -> BusinessUnit {
+        BusinessUnit(
+            id: try row.decode(column: "id", as: UUID.self),
+            name: try row.decode(column: "name", as: String.self),
+            slug: try row.decode(column: "slug", as: String.self),
+            defaultCountryCode: try row.decode(column: "default_country_code", as: String.self),
+            timezone: try row.decode(column: "timezone", as: String.self),
+            createdAt: try row.decode(column: "created_at", as: Date.self),
+            updatedAt: try row.decode(column: "updated_at", as: Date.self)
+        )
+    }
+}

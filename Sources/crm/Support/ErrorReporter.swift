@@ -1,0 +1,33 @@
+import ArgumentParser
+import CRMCore
+import Foundation
+
+/// Prints an error as one line on stderr and exits with its documented code.
+/// Nothing internal (stack traces, SQL, driver messages) is printed.
+enum ErrorReporter {
+    static func exit(with error: any Error) -> Never {
+        switch error {
+        case let error as CRMError:
+            print(error.message, status: ExitStatus(error.kind))
+        case let error as StoreError:
+            // A use case should have translated it; say what kind of refusal it was, nothing more.
+            switch error {
+            case .uniqueViolation: print("That record already exists.", status: .conflict)
+            case .foreignKeyViolation: print("A record this one refers to does not exist.", status: .notFound)
+            case .constraintViolation: print("The database refused the value: check the input.", status: .invalidInput)
+            }
+        case is ValidationError, is CleanExit, is ExitCode:
+            CRM.exit(withError: error)
+        case is CancellationError:
+            print("Interrupted.", status: .cancelled)
+        default:
+            print("Unexpected error (\(type(of: error))): run again with CRM_LOG_LEVEL=debug and report it.", status: .internalError)
+        }
+    }
+
+    private static func print(_ message: String, status: ExitStatus) -> Never {
+        let prefix = Terminal.colorsEnabled(forStderr: true) ? "\u{1B}[31mError:\u{1B}[0m" : "Error:"
+        Terminal.writeError("\(prefix) \(message)")
+        Foundation.exit(status.rawValue)
+    }
+}

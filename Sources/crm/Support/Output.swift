@@ -1,0 +1,50 @@
+import CRMCore
+import Foundation
+
+/// Writes results: one JSON document on stdout with --json, text for people otherwise.
+/// Notices and warnings go to stderr so that stdout stays clean for scripts.
+struct Output {
+    let json: Bool
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    /// Prints `value` as JSON with --json, else the text `human()` returns.
+    func emit<T: Encodable>(_ value: T, human: () -> String) throws {
+        if json {
+            let data = try Self.encoder.encode(value)
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        } else {
+            let text = human()
+            if !text.isEmpty { print(text) }
+        }
+    }
+
+    func table(_ table: Table) -> String {
+        table.rows.isEmpty ? "" : table.render(bold: Terminal.colorsEnabled())
+    }
+
+    /// A notice on stderr ("crm: …"), never on stdout.
+    func notice(_ text: String) {
+        Terminal.writeError("crm: \(text)")
+    }
+}
+
+extension Date {
+    /// "2026-11-25 13:29" in the local time zone, for tables.
+    var shortDisplay: String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm"
+        return formatter.string(from: self)
+    }
+}
+
+extension UUID {
+    /// Ids are shown lowercased, as PostgreSQL prints them.
+    var text: String { uuidString.lowercased() }
+}

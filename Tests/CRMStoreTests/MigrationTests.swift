@@ -1,0 +1,104 @@
+import CRMCore
+import CRMTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@testable import CRMStore
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("a fresh database lists every embedded migration as pending", arguments: TestDatabaseKind.available)
+    func freshDatabaseIsPending(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind, migrated: false) { database in
+            let states = try await database.migrator.status()
+            #expect(!states.isEmpty)
+            #expect(states.allSatisfy { !$0.isApplied })
+            #expect(states.map(\.version) == database.migrator.migrations.map(\.version))
+        }
+    }
+
+    @Test("migrate applies everything once; a second run is a no-op", arguments: TestDatabaseKind.available)
+    func migrateTwice(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind, migrated: false) { database in
+            let first = try await database.migrator.migrate()
+            #expect(first.map(\.version) == database.migrator.migrations.map(\.version))
+            let second = try await database.migrator.migrate()
+            #expect(second.isEmpty)
+            let states = try await database.migrator.status()
+            #expect(states.allSatisfy { $0.isApplied && $0.matchesFile && !$0.unknownToThisBinary })
+            let tables = try await tableNames(database)
+            for table in [
+                "units", "users", "contacts", "conversations", "messages", "unit_whatsapp_connections", "campaigns",
+                "campaign_recipients", "webhook_events", "refresh_tokens", "schema_migrations",
+            ] {
+                #expect(tables.contains(table), "missing table \(table)")
+            }
+        }
+    }
+
+    @Test("two connections migrating at once apply each migration exactly once", arguments: TestDatabaseKind.available)
+    func concurrentMigrations(kind: TestDatabaseKind) async throws {
+        let url = try await TestDatabases.freshURL(kind)
+        let location = try DatabaseLocation.parse(url)
+        let databases = try await withThrowingTaskGroup(of: CRMDatabase.self) { group in
+            for _ in 0..<4 { group.addTask { try await CRMDatabase.open(location, logger: TestDatabases.logger) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let outcomes = await withTaskGroup(of: Result<Int, any Error>.self) { group in
+            for database in databases {
+                group.addTask {
+                    do { return .success(try await database.migrator.migrate().count) } catch { return .failure(error) }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let rows = try? await databases[0].withUnsafeSQL { sql in
+            try await sql.raw("SELECT count(*) AS n FROM schema_migrations").first()?.decode(column: "n", as: Int.self)
+        }
+        let expected = databases[0].migrator.migrations.count
+        for database in databases { await database.close() }
+        let applied = try outcomes.map { try $0.get() }
+        #expect(applied.reduce(0, +) == expected)
+        #expect(rows == expected)
+    }
+
+    @Test("a migration recorded by a newer crm is reported as unknown", arguments: TestDatabaseKind.available)
+    func newerMigrationIsFlagged(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            try await database.withUnsafeSQL { sql in
+                try await sql.raw("""
+                    INSERT INTO schema_migrations (version, name, checksum, applied_at)
+                    VALUES (9999, 'from_the_future', 'x', \(bind: Date()))
+                    """).run()
+            }
+            let states = try await database.migrator.status()
+            #expect(states.last?.version == 9999)
+            #expect(states.last?.unknownToThisBinary == true)
+        }
+    }
+
+    @Test("the SQLite and PostgreSQL migrations define the same tables")
+    func dialectsAgree() {
+        func tables(_ dialect: SQLDialectName) -> Set<String> {
+            let sql = EmbeddedMigrations.migrations(for: dialect).map(\.sql).joined(separator: "\n")
+            let matches = sql.split(separator: "\n").compactMap { line -> String? in
+                guard line.hasPrefix("CREATE TABLE ") else { return nil }
+                return line.dropFirst("CREATE TABLE ".count).split(separator: " ").first.map(String.init)
+            }
+            return Set(matches)
+        }
+        #expect(tables(.sqlite) == tables(.postgres))
+        #expect(tables(.sqlite).count == 10)
+    }
+
+    private func tableNames(_ database: CRMDatabase) async throws -> Set<String> {
+        let query: SQLQueryString = switch database.location.dialect {
+        case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table'"
+        case .postgres: "SELECT tablename AS name FROM pg_catalog.pg_tables WHERE schemaname = current_schema()"
+        }
+        return try await database.withUnsafeSQL { sql in
+            Set(try await sql.raw(query).all().map { try $0.decode(column: "name", as: String.self) })
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import CRMCore
+import CRMTestSupport
+import Foundation
+import SQLKit
+import Testing
+
+@testable import CRMStore
+
+/// The invariants the database itself enforces, whatever the code above it does.
+@Suite("Schema constraints")
+struct SchemaConstraintTests {
+    struct Fixture {
+        let unit = UUID()
+        let otherUnit = UUID()
+        let contact = UUID()
+        let conversation = UUID()
+    }
+
+    func seed(_ database: CRMDatabase) async throws -> Fixture {
+        let fixture = Fixture()
+        let now = Date()
+        for (id, slug) in [(fixture.unit, "a"), (fixture.otherUnit, "b")] {
+            try await run(database, """
+                INSERT INTO units (id, name, slug, created_at, updated_at) VALUES (\(bind: id), 'U', \(bind: slug), \(bind: now), \(bind: now))
+                """)
+        }
+        try await run(database, """
+            INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
+            VALUES (\(bind: fixture.contact), \(bind: fixture.unit), '5511999990001', \(bind: now), \(bind: now))
+            """)
+        try await run(database, """
+            INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
+            VALUES (\(bind: fixture.conversation), \(bind: fixture.unit), \(bind: fixture.contact), \(bind: now), \(bind: now))
+            """)
+        return fixture
+    }
+
+    func insertMessage(
+        _ database: CRMDatabase, _ f: Fixture, unit: UUID? = nil, clientId: String? = nil, externalId: String? = nil,
+        provider: String? = "evolution", status: String = "queued", direction: String = "outbound", retries: Int = 0
+    ) async throws {
+        let now = Date()
+        try await run(database, """
+            INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, body, client_message_id,
+                                  external_id, provider, status, retry_count, created_at, updated_at)
+            VALUES (\(bind: UUID()), \(bind: unit ?? f.unit), \(bind: f.conversation), \(bind: f.contact), \(bind: direction),
+                    'hi', \(bind: clientId), \(bind: externalId), \(bind: provider), \(bind: status), \(bind: retries),
+                    \(bind: now), \(bind: now))
+            """)
+    }
+
+    /// Runs one statement through the driver, so that failures arrive translated as the store's callers see them.
+    func run(_ database: CRMDatabase, _ query: SQLQueryString) async throws {
+        try await database.withUnsafeSQL { sql in try await sql.raw(query).run() }
+    }
+
+    @Test("client_message_id is unique per unit", arguments: TestDatabaseKind.available)
+    func clientMessageIdUnique(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            do {
+                let f = try await seed(database)
+                try await insertMessage(database, f, clientId: "k1")
+                await #expect(throws: StoreError.self) { try await insertMessage(database, f, clientId: "k1") }
+                try await insertMessage(database, f, unit: f.otherUnit, clientId: "k1")  // another unit may reuse it
+                try await insertMessage(database, f, clientId: nil)
+                try await insertMessage(database, f, clientId: nil)  // NULLs never collide
+            }
+        }
+    }
+
+    @Test("external_id is unique per unit and provider", arguments: TestDatabaseKind.available)
+    func externalIdUnique(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            do {
+                let f = try await seed(database)
+                try await insertMessage(database, f, externalId: "3EB0A", status: "received", direction: "inbound")
+                await #expect(throws: StoreError.self) {
+                    try await insertMessage(database, f, externalId: "3EB0A", status: "received", direction: "inbound")
+                }
+                try await insertMessage(database, f, externalId: "3EB0A", provider: "zapi", status: "received", direction: "inbound")
+            }
+        }
+    }
+
+    @Test("enum columns and ranges are checked", arguments: TestDatabaseKind.available)
+    func checks(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            do {
+                let f = try await seed(database)
+                await #expect(throws: StoreError.self) { try await insertMessage(database, f, status: "bogus") }
+                await #expect(throws: StoreError.self) { try await insertMessage(database, f, provider: "telegram") }
+                await #expect(throws: StoreError.self) { try await insertMessage(database, f, retries: 4) }
+                await #expect(throws: StoreError.self) { try await insertMessage(database, f, status: "received", direction: "outbound") }
+                await #expect(throws: StoreError.self) { try await insertMessage(database, f, direction: "sideways") }
+                let now = Date()
+                await #expect(throws: StoreError.self) {
+                    try await run(database, """
+                        INSERT INTO units (id, name, slug, created_at, updated_at) VALUES (\(bind: UUID()), 'U', 'Bad Slug', \(bind: now), \(bind: now))
+                        """)
+                }
+                await #expect(throws: StoreError.self) {
+                    try await run(database, """
+                        INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
+                        VALUES (\(bind: UUID()), \(bind: f.unit), '+55 11', \(bind: now), \(bind: now))
+                        """)
+                }
+                await #expect(throws: StoreError.self) {
+                    try await run(database, """
+                        INSERT INTO unit_whatsapp_connections (id, unit_id, provider, instance_name, status, created_at, updated_at)
+                        VALUES (\(bind: UUID()), \(bind: f.unit), 'evolution', 'i', 'online', \(bind: now), \(bind: now))
+                        """)
+                }
+                await #expect(throws: StoreError.self) {
+                    try await run(database, """
+                        INSERT INTO campaign_recipients (id, campaign_id, unit_id, contact_id, phone, status, created_at, updated_at)
+                        VALUES (\(bind: UUID()), \(bind: UUID()), \(bind: f.unit), \(bind: f.contact), '5511999990001', 'pending', \(bind: now), \(bind: now))
+                        """)
+                }
+            }
+        }
+    }
+
+    @Test("deleting a unit cascades to its contacts, conversations and messages", arguments: TestDatabaseKind.available)
+    func cascade(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            let f = try await seed(database)
+            try await insertMessage(database, f, clientId: "c")
+            #expect(try await database.store.footprint(ofUnit: f.unit).messages == 1)
+            #expect(try await database.store.deleteUnit(id: f.unit))
+            let left = try await database.withUnsafeSQL { sql in
+                try await sql.raw("SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM contacts) + (SELECT count(*) FROM conversations) AS n")
+                    .first()!.decode(column: "n", as: Int.self)
+            }
+            #expect(left == 0)
+        }
+    }
+}
