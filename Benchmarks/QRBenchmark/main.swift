@@ -7,12 +7,6 @@
 
 import QRCode
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Keep in sync with scripts/qr/qrencode_bench.c: an Evolution pairing code
 /// padded to exactly 250 bytes.
 let payload = "2@SiUcJzrxuQOkdfXRYnOHcOLwUwvsNqXi70taAt8ZWEhK5D679278QNN2tflwh9oCqVMOdJ6t"
@@ -49,4 +43,4 @@ func measure(count: Int, rounds: Int) throws -> (nanoseconds: Double, version: I
 
 _ = try measure(count: encodesPerRound / 10 + 1, rounds: 1) // warm-up
 let (median, version) = try measure(count: encodesPerRound, rounds: rounds)
-print("QRCode-swift             bytes=250 level=M version=\(version) ns/encode=\(Int(median.rounded()))")
+print("QRCode-swift             bytes=250 level=M version=\(version) ns/encode=\(Int(median + 0.5))")

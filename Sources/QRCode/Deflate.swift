@@ -9,9 +9,30 @@ enum Deflate {
         // CMF 0x78: deflate with a 32 KiB window; FLG 0x01 makes the header
         // a multiple of 31, with no preset dictionary.
         var out: [UInt8] = [0x78, 0x01]
-        out += compress(data, rowLength: rowLength)
+        let compressed = compress(data, rowLength: rowLength)
+        // Fixed Huffman codes spend 9 bits on bytes ≥ 144, so data with
+        // little repetition (scale 1) is smaller left uncompressed.
+        let stored = storedBlocks(data)
+        out += compressed.count <= stored.count ? compressed : stored
         let adler = Checksum.adler32(data)
         out += [24, 16, 8, 0].map { UInt8(truncatingIfNeeded: adler >> $0) }
+        return out
+    }
+
+    /// `data` as stored (uncompressed) deflate blocks of up to 65,535 bytes:
+    /// a byte with BFINAL and BTYPE 00, then LEN and its complement NLEN,
+    /// little-endian (RFC 1951 §3.2.4).
+    static func storedBlocks(_ data: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var start = 0
+        repeat {
+            let length = min(65535, data.count - start)
+            let isLast = start + length == data.count
+            out.append(isLast ? 1 : 0)
+            out += [UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)]
+            out += data[start..<start + length]
+            start += length
+        } while start < data.count
         return out
     }
 

@@ -18,9 +18,6 @@ struct Matrix {
     mutating func setFunction(x: Int, y: Int, dark: Bool) {
         modules[y * size + x] = Matrix.function | (dark ? Matrix.dark : 0)
     }
-
-    func isDark(x: Int, y: Int) -> Bool { modules[y * size + x] & Matrix.dark != 0 }
-    func isFunction(x: Int, y: Int) -> Bool { modules[y * size + x] & Matrix.function != 0 }
 }
 
 extension Matrix {

@@ -35,12 +35,22 @@ enum MaskSelection {
         // depends on y % 12, a column pattern on x % 6.
         var rowPatterns = [Line](repeating: .empty, count: 8 * 12)
         var columnPatterns = [Line](repeating: .empty, count: 8 * 6)
-        for mask in Mask.all {
-            for y in 0..<12 {
-                for x in 0..<size where Mask.flips(mask, row: y, column: x) { rowPatterns[mask * 12 + y].insert(x) }
+        for y in 0..<12 {
+            for x in 0..<size {
+                var masks = Mask.tile[y * 6 + x % 6] // bit m: mask m flips (x, y)
+                while masks != 0 {
+                    rowPatterns[masks.trailingZeroBitCount * 12 + y].insert(x)
+                    masks &= masks - 1
+                }
             }
-            for x in 0..<6 {
-                for y in 0..<size where Mask.flips(mask, row: y, column: x) { columnPatterns[mask * 6 + x].insert(y) }
+        }
+        for x in 0..<6 {
+            for y in 0..<size {
+                var masks = Mask.tile[(y % 12) * 6 + x]
+                while masks != 0 {
+                    columnPatterns[masks.trailingZeroBitCount * 6 + x].insert(y)
+                    masks &= masks - 1
+                }
             }
         }
         let positions = FormatInfo.formatPositions(size: size)
@@ -51,10 +61,11 @@ enum MaskSelection {
             for x in 0..<size { maskedColumns[x] = columns[x] ^ (dataColumns[x] & columnPatterns[mask * 6 + x % 6]) }
             let format = FormatInfo.formatBits(ecc: ecc, mask: mask)
             for bit in 0..<15 where (format >> bit) & 1 != 0 {
-                for (x, y) in [positions.first[bit], positions.second[bit]] {
-                    maskedRows[y].insert(x)
-                    maskedColumns[x].insert(y)
-                }
+                let (x1, y1) = positions.first[bit], (x2, y2) = positions.second[bit]
+                maskedRows[y1].insert(x1)
+                maskedColumns[x1].insert(y1)
+                maskedRows[y2].insert(x2)
+                maskedColumns[x2].insert(y2)
             }
             return maskedRows.withUnsafeBufferPointer { rows in
                 maskedColumns.withUnsafeBufferPointer { columns in

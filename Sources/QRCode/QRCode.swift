@@ -70,18 +70,23 @@ public struct QRCode: Sendable, Equatable {
         if let fixed {
             guard (1...40).contains(fixed) else { throw .invalidVersion(fixed) }
             guard fits(segment, version: fixed, ecc: ecc) else {
-                throw .dataTooLong(count: segment.bytes.count,
-                                   capacity: capacity(of: segment.mode, version: fixed, ecc: ecc),
-                                   unit: segment.mode.unit, ecc: ecc, version: fixed, lowerLevelThatFits: nil)
+                throw .dataTooLong(overflow(segment, ecc: ecc, version: fixed))
             }
             return fixed
         }
         if let version = (1...40).first(where: { fits(segment, version: $0, ecc: ecc) }) {
             return version
         }
+        throw .dataTooLong(overflow(segment, ecc: ecc, version: nil))
+    }
+
+    private static func overflow(_ segment: Segment, ecc: ErrorCorrection, version: Int?) -> QRCodeError.Overflow {
         let lower = ErrorCorrection.allCases.reversed().first { $0 < ecc && fits(segment, version: 40, ecc: $0) }
-        throw .dataTooLong(count: segment.bytes.count, capacity: capacity(of: segment.mode, version: 40, ecc: ecc),
-                           unit: segment.mode.unit, ecc: ecc, version: nil, lowerLevelThatFits: lower)
+        return QRCodeError.Overflow(count: segment.bytes.count,
+                                    capacity: capacity(of: segment.mode, version: version ?? 40, ecc: ecc),
+                                    unit: segment.mode.unit, ecc: ecc, version: version,
+                                    lowerLevelThatFits: version == nil ? lower : nil,
+                                    capacityAtLevelL: capacity(of: segment.mode, version: 40, ecc: .low))
     }
 
     static func fits(_ segment: Segment, version: Int, ecc: ErrorCorrection) -> Bool {

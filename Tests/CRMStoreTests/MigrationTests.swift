@@ -102,3 +102,13 @@ struct MigrationTests {
         }
     }
 }
+
+@Suite("Test configuration")
+struct TestConfigurationTests {
+    /// CI must run every contract test against PostgreSQL too; a missing URL there is a failure, not a skip.
+    @Test func postgresLegRunsInCI() {
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            #expect(TestDatabaseKind.available.contains(.postgres), "CI=true but CRM_TEST_POSTGRES_URL is not set")
+        }
+    }
+}

@@ -20,7 +20,9 @@ extension SQLStore: UnitStore {
             try await sql.raw("SELECT \(unsafeRaw: Self.unitColumns) FROM units").all().map(Self.unit(from:))
         }
         // Sorted here rather than in SQL: the two databases collate text differently.
-        return units.sorted { ($0.name.lowercased(), $0.slug) < ($1.name.lowercased(), $1.slug) }
+        return units.map { (key: $0.name.lowercased(), unit: $0) }
+            .sorted { ($0.key, $0.unit.slug) < ($1.key, $1.unit.slug) }
+            .map(\.unit)
     }
 
     public func unit(id: UUID) async throws -> BusinessUnit? {
@@ -73,7 +75,7 @@ extension SQLStore: UnitStore {
 
     static func unit(from row: any SQLRow) throws -> BusinessUnit {
         BusinessUnit(
-            id: try row.decode(column: "id", as: UUID.self),
+            id: try row.uuid("id"),
             name: try row.decode(column: "name", as: String.self),
             slug: try row.decode(column: "slug", as: String.self),
             defaultCountryCode: try row.decode(column: "default_country_code", as: String.self),

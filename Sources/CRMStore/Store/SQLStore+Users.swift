@@ -23,7 +23,7 @@ extension SQLStore: UserStore {
             if let role { query = query.where("role", .equal, role.rawValue) }
             return try await query.all().map(Self.user(from:))
         }
-        return users.sorted { $0.email.lowercased() < $1.email.lowercased() }
+        return users.map { (key: $0.email.lowercased(), user: $0) }.sorted { $0.key < $1.key }.map(\.user)
     }
 
     public func user(id: UUID) async throws -> User? {
@@ -88,8 +88,8 @@ extension SQLStore: UserStore {
             throw CRMError(.internal, "A user row holds an unknown role: run 'crm db migrate' with a current crm.")
         }
         return User(
-            id: try row.decode(column: "id", as: UUID.self),
-            unitId: try row.optional("unit_id", as: UUID.self),
+            id: try row.uuid("id"),
+            unitId: try row.decodeNil(column: "unit_id") ? nil : row.uuid("unit_id"),
             email: try row.decode(column: "email", as: String.self),
             name: try row.optional("name", as: String.self),
             role: role,

@@ -15,6 +15,18 @@ public struct SQLStore: Sendable {
 }
 
 extension SQLRow {
+    /// Decodes a UUID column. PostgreSQL has a native uuid type; SQLite stores the text form, which is
+    /// parsed directly rather than through Codable (measurably faster when listing many rows).
+    func uuid(_ column: String) throws -> UUID {
+        if let text = try? decode(column: column, as: String.self) {
+            guard let id = UUID(uuidString: text) else {
+                throw CRMError(.internal, "A stored id is not a UUID: the database may be damaged.")
+            }
+            return id
+        }
+        return try decode(column: column, as: UUID.self)
+    }
+
     /// Decodes a column that may be NULL.
     func optional<T: Decodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
         try decodeNil(column: column) ? nil : decode(column: column, as: T.self)

@@ -21,8 +21,8 @@ struct QRCommand: ParsableCommand {
 
             In a terminal the code is drawn with half-block characters, two module \
             rows per line. With --format terminal it is drawn black on white with ANSI \
-            colours when standard output is a terminal and NO_COLOR is not set, so it \
-            scans on dark and light themes; otherwise it is plain UTF-8 like --format \
+            colours when standard output is a terminal (NO_COLOR unset or empty, TERM \
+            not dumb), so it scans on dark and light themes; otherwise it is plain UTF-8 like --format \
             utf8. Plain UTF-8 assumes light text on a dark background (the code's dark \
             modules are spaces); use --invert on light-background terminals. To fit the \
             terminal's width the quiet zone shrinks from 4 to 2 modules and then the \
@@ -44,6 +44,7 @@ struct QRCommand: ParsableCommand {
     /// --ecc value; accepts lower case too.
     struct Level: ExpressibleByArgument {
         let ecc: ErrorCorrection
+        init(_ ecc: ErrorCorrection) { self.ecc = ecc }
         init?(argument: String) {
             guard let ecc = ErrorCorrection(letter: argument) else { return nil }
             self.ecc = ecc
@@ -56,7 +57,7 @@ struct QRCommand: ParsableCommand {
     var text: String?
 
     @Option(help: "Error correction: L (7%), M (15%), Q (25%) or H (30%). In a terminal a lower level may be used to fit.")
-    var ecc: Level = Level(argument: "M")!
+    var ecc = Level(.medium)
 
     @Option(help: "Output: terminal (colours on a TTY), utf8 (plain text), png or svg.")
     var format: Format = .terminal
@@ -126,7 +127,10 @@ struct QRCommand: ParsableCommand {
             return Array(try QRCode(bytes: payload, ecc: ecc.ecc).svg(scale: scale ?? 8, quietZone: quietZone ?? 4).utf8)
         case .terminal, .utf8:
             let toTerminal = output == nil && isatty(STDOUT_FILENO) != 0
-            let colours = format == .terminal && toTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let environment = ProcessInfo.processInfo.environment
+            // no-color.org: a non-empty NO_COLOR turns colours off.
+            let colours = format == .terminal && toTerminal && (environment["NO_COLOR"] ?? "").isEmpty
+                && environment["TERM"] != "dumb"
             let fit = try QRCode.fittingTerminal(bytes: payload, maxColumns: terminalColumns(toTerminal: toTerminal),
                                                  ecc: ecc.ecc, quietZone: quietZone)
             if fit.code.ecc != ecc.ecc {

@@ -2,7 +2,13 @@
 /// combining marks none. Enough to keep table columns aligned with accents and emoji.
 enum TextWidth {
     static func columns(_ text: String) -> Int {
-        text.reduce(0) { $0 + columns(of: $1) }
+        // Most cells are ASCII: one column per printable byte, no grapheme breaking needed.
+        var ascii = 0
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return text.reduce(0) { $0 + columns(of: $1) } }
+            if byte >= 0x20 && byte != 0x7F { ascii += 1 }
+        }
+        return ascii
     }
 
     static func columns(of character: Character) -> Int {
@@ -34,6 +40,7 @@ enum TextWidth {
 
     /// Cuts to at most `width` columns, ending with … when cut.
     static func truncate(_ text: String, to width: Int) -> String {
+        if text.utf8.count <= width { return text }  // never wider than its byte count
         guard columns(text) > width else { return text }
         var result = ""
         var used = 0

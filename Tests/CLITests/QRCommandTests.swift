@@ -1,0 +1,58 @@
+import CRMTestSupport
+import Foundation
+import Testing
+
+@Suite("crm qr (end to end)")
+struct QRCommandTests {
+    let cli: CLIRunner
+
+    init() throws {
+        cli = CLIRunner(dataFolder: try TestDatabases.temporaryFolder())
+    }
+
+    /// Decodes a PNG with zbarimg (Debian zbar-tools), which no one here wrote.
+    func decode(_ png: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["zbarimg", "--raw", "-q", "-Sbinary", png.path]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0, "zbarimg failed (apt-get install zbar-tools)")
+        var text = String(decoding: data, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    @Test("an Evolution pairing code written as PNG decodes to the same text")
+    func pngRoundTrip() throws {
+        let code = "2@SiUcJzrxuQOkdfXRYnOHcOLwUwvsNqXi70taAt8ZWEhK5D679278QNN2tflwh9oCqVMOdJ6tnOxAKj9AEEX+muny,"
+            + "C/8UaKf/Zj5ahVYQLjnwdXUh+XwABV097GrpqdJiGVo=,Dz9gvAbWv1tzmWaB4dVKMt8qhdJw3sYdVZDtaov1LZM=,"
+            + "KuB3Ss/4OoYgUUjJ+/QJMXbV/6vNyuLtERFWONTs7y4="
+        let file = try TestDatabases.temporaryFolder().appendingPathComponent("code.png")
+        let result = try cli.run(["qr", "--format", "png", "--output", file.path, code])
+        #expect(result.status == 0, "\(result)")
+        #expect(try decode(file) == code)
+    }
+
+    @Test("text from stdin, drawn as plain UTF-8 that fits 80 columns")
+    func stdinPlainText() throws {
+        let result = try cli.run(["qr", "--format", "utf8", "-"], stdin: "olá, mundo ☕\n")
+        #expect(result.status == 0, "\(result)")
+        #expect(!result.stdout.contains("\u{1B}"))
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count > 10)
+        #expect(lines.allSatisfy { $0.count <= 80 })
+        #expect(Set(result.stdout).isSubset(of: Set(" ▀▄█\n")))
+    }
+
+    @Test("too much data is a clear error")
+    func tooLong() throws {
+        let result = try cli.run(["qr", "--format", "svg", String(repeating: "x", count: 3_000)])
+        #expect(result.status == 65, "\(result)")
+        #expect(result.stderr.contains("2,953"))
+        #expect(result.stdout.isEmpty)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Runs the built `crm` binary as a user or a script would: arguments, environment, stdin, exit code.
+package struct CLIRunner: Sendable {
+    package struct Result: Sendable, CustomStringConvertible {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
+        package var seconds: Double
+
+        package var description: String { "exit \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
+
+        /// stdout parsed as one JSON document (nil when it is not exactly that).
+        package var json: Any? {
+            try? JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
+        }
+    }
+
+    /// The binary: $CRM_BINARY, else `crm` next to the test bundle (both live in .build/<config>/).
+    package static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["CRM_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = bundle.deletingLastPathComponent()
+        while folder.path != "/" {
+            let candidate = folder.appendingPathComponent("crm")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("crm")
+    }
+
+    /// Environment every run gets: no inherited database URLs, a private data folder, fast bcrypt, no colours.
+    package var environment: [String: String]
+
+    package init(dataFolder: URL, extra: [String: String] = [:]) {
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["CRM_DATABASE_URL", "DATABASE_URL", "CRM_LOG_LEVEL"] { environment.removeValue(forKey: key) }
+        environment["XDG_DATA_HOME"] = dataFolder.path
+        environment["HOME"] = dataFolder.path
+        environment["CRM_BCRYPT_COST"] = "10"
+        environment["NO_COLOR"] = "1"
+        environment.merge(extra) { _, new in new }
+        self.environment = environment
+    }
+
+    /// Like `run`, on a thread of its own: several processes can run at the same instant without
+    /// occupying the test runner's few cooperative threads.
+    package func runConcurrently(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result<CLIRunner.Result, any Error> { try self.run(arguments, stdin: stdin) })
+            }
+        }
+    }
+
+    /// Runs `crm arguments…`, writing `stdin` (and closing it) when given; kills it after `timeout` seconds.
+    @discardableResult
+    package func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeout: Double = 60)
+        throws -> Result
+    {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { _, new in new }
+        let output = Pipe()
+        let errors = Pipe()
+        let input = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = input
+        let started = Date()
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        // Read both pipes to the end before waiting, so that a full pipe never blocks the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
+        DispatchQueue.global().async(group: group) { outData = output.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData = errors.fileHandleForReading.readDataToEndOfFile() }
+        group.wait()
+        process.waitUntilExit()
+        killer.cancel()
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(started)
+        )
+    }
+}

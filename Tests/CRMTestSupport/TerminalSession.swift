@@ -1,0 +1,76 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Drives a command in a real terminal (a tmux pane), as a person at a keyboard would:
+/// type keys, read the screen. Used to test prompts that only appear on a terminal.
+package final class TerminalSession {
+    private let socket = "crm-test-\(UUID().uuidString.prefix(8))"
+    private let name = "crm"
+
+    /// Starts `command` (already shell-quoted) in a new pane with `environment` set.
+    package init(command: String, environment: [String: String]) throws {
+        let assignments = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        // The pane stays open after the command ends, so that its last screen and exit code can be read.
+        let script = "env \(assignments) \(command); echo \"[exit $?]\"; sleep 30"
+        // The tmux server forked here would hold a captured pipe open forever: give it no pipe at all.
+        try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "40", script], capture: false)
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"], capture: false)
+    }
+
+    package func type(_ text: String, enter: Bool = true) throws {
+        try tmux(["send-keys", "-t", name, "-l", text])
+        if enter { try tmux(["send-keys", "-t", name, "Enter"]) }
+    }
+
+    package func screen() throws -> String {
+        try tmux(["capture-pane", "-p", "-t", name])
+    }
+
+    /// Waits until the screen contains `text`; returns the screen, or throws after `timeout` seconds.
+    @discardableResult
+    package func waitFor(_ text: String, timeout: Double = 30) async throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let current = try screen()
+            if current.contains(text) { return current }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw TerminalSessionError.timeout(waitingFor: text, screen: (try? screen()) ?? "")
+    }
+
+    /// Runs tmux through the shell with system(3). Foundation's Process never reaped the tmux client
+    /// whose forked server daemonizes, so the tests hung; system() waits for the shell it starts.
+    @discardableResult
+    private func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let command = (["tmux", "-L", socket] + arguments).map(Self.quote).joined(separator: " ")
+        let redirect = capture ? "> \(Self.quote(output.path)) 2>&1" : "> /dev/null 2>&1"
+        let status = system("\(command) < /dev/null \(redirect)")
+        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw TerminalSessionError.tmuxFailed(arguments, text) }
+        return text
+    }
+
+    package static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+package enum TerminalSessionError: Error, CustomStringConvertible {
+    case timeout(waitingFor: String, screen: String)
+    case tmuxFailed([String], String)
+
+    package var description: String {
+        switch self {
+        case .timeout(let text, let screen): "timed out waiting for '\(text)'; screen:\n\(screen)"
+        case .tmuxFailed(let arguments, let output): "tmux \(arguments.joined(separator: " ")) failed (is tmux installed?): \(output)"
+        }
+    }
+}

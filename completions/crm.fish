@@ -1,0 +1,234 @@
+function __crm_should_offer_completions_for_flags_or_options -a expected_commands
+    set -l non_repeating_flags_or_options $argv[2..]
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __crm_parse_tokens
+    test "$commands" = "$expected_commands"; and return $non_repeating_flags_or_options_absent
+end
+
+function __crm_should_offer_completions_for_positional -a expected_commands positional_index_comparison expected_positional_index
+    set -l non_repeating_flags_or_options
+    set -l non_repeating_flags_or_options_absent 0
+    set -l positional_index 0
+    set -l commands
+    __crm_parse_tokens
+    test "$commands" = "$expected_commands" -a \( "$positional_index" "$positional_index_comparison" "$expected_positional_index" \)
+end
+
+function __crm_parse_tokens -S
+    set -l unparsed_tokens (__crm_tokens -pc)
+    switch $unparsed_tokens[1]
+    case 'crm'
+        __crm_parse_subcommand 0 'version' 'h/help'
+        switch $unparsed_tokens[1]
+        case 'units'
+            __crm_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __crm_parse_subcommand 1 'slug=' 'country-code=' 'timezone=' 'database=' 'json' 'version' 'h/help'
+            case 'list'
+                __crm_parse_subcommand 0 'database=' 'json' 'version' 'h/help'
+            case 'show'
+                __crm_parse_subcommand 1 'database=' 'json' 'version' 'h/help'
+            case 'rename'
+                __crm_parse_subcommand 2 'database=' 'json' 'version' 'h/help'
+            case 'delete'
+                __crm_parse_subcommand 1 'y/yes' 'database=' 'json' 'version' 'h/help'
+            end
+        case 'users'
+            __crm_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'create'
+                __crm_parse_subcommand 0 'email=' 'role=' 'unit=' 'name=' 'password-stdin' 'database=' 'json' 'version' 'h/help'
+            case 'list'
+                __crm_parse_subcommand 0 'unit=' 'role=' 'database=' 'json' 'version' 'h/help'
+            case 'show'
+                __crm_parse_subcommand 1 'database=' 'json' 'version' 'h/help'
+            case 'set-role'
+                __crm_parse_subcommand 2 'unit=' 'database=' 'json' 'version' 'h/help'
+            case 'set-password'
+                __crm_parse_subcommand 1 'password-stdin' 'database=' 'json' 'version' 'h/help'
+            case 'disable'
+                __crm_parse_subcommand 1 'database=' 'json' 'version' 'h/help'
+            case 'enable'
+                __crm_parse_subcommand 1 'database=' 'json' 'version' 'h/help'
+            case 'delete'
+                __crm_parse_subcommand 1 'y/yes' 'database=' 'json' 'version' 'h/help'
+            end
+        case 'db'
+            __crm_parse_subcommand 0 'version' 'h/help'
+            switch $unparsed_tokens[1]
+            case 'migrate'
+                __crm_parse_subcommand 0 'database=' 'json' 'version' 'h/help'
+            case 'status'
+                __crm_parse_subcommand 0 'database=' 'json' 'version' 'h/help'
+            end
+        case 'qr'
+            __crm_parse_subcommand 1 'ecc=' 'format=' 'o/output=' 'quiet-zone=' 'invert' 'scale=' 'version' 'h/help'
+        case 'help'
+            __crm_parse_subcommand -r 1 'version'
+        end
+    end
+end
+
+function __crm_tokens
+    if test (string split -m 1 -f 1 -- . "$FISH_VERSION") -gt 3
+        commandline --tokens-raw $argv
+    else
+        commandline -o $argv
+    end
+end
+
+function __crm_parse_subcommand -S -a positional_count
+    argparse -s r -- $argv
+    set -l option_specs $argv[2..]
+    set -l is_repeating_positional $_flag_r
+    set -el _flag_r
+    set -a commands $unparsed_tokens[1]
+    set positional_index 0
+    while true
+        set -e unparsed_tokens[1]
+        argparse -sn "$commands" $option_specs -- $unparsed_tokens 2> /dev/null
+        set unparsed_tokens $argv
+        set positional_index (math $positional_index + 1)
+        for non_repeating_flag_or_option in $non_repeating_flags_or_options
+            if set -ql "_flag_$(string replace -a - _ -- $non_repeating_flag_or_option)"
+                set non_repeating_flags_or_options_absent 1
+                break
+            end
+        end
+        test (count $unparsed_tokens) -eq 0 -o \( -z "$is_repeating_positional" -a "$positional_index" -gt "$positional_count" \) && break
+    end
+end
+
+function __crm_complete_directories
+    set -l token (commandline -t)
+    string match -- '*/' $token
+    set -l subdirs $token*/
+    printf %s\n $subdirs
+end
+
+function __crm_custom_completion
+    set -x SAP_SHELL fish
+    set -x SAP_SHELL_VERSION $FISH_VERSION
+    set -l tokens (__crm_tokens -p)
+    if test -z "$(__crm_tokens -t)"
+        set -l index (count (__crm_tokens -pc))
+        set tokens $tokens[..$index] \'\' $tokens[(math $index + 1)..]
+    end
+    command $tokens[1] $argv $tokens
+end
+
+complete -c 'crm' -f
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm" -eq 1' -fa 'units' -d 'Create, list, rename and delete units (tenants).'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm" -eq 1' -fa 'users' -d 'Create and manage users: roles, units, passwords.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm" -eq 1' -fa 'db' -d 'Apply and inspect the database schema migrations.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm" -eq 1' -fa 'qr' -d 'Draw a QR code for a text, such as a WhatsApp pairing code.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm units" -eq 1' -fa 'create' -d 'Create a unit.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm units" -eq 1' -fa 'list' -d 'List units.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm units" -eq 1' -fa 'show' -d 'Show a unit and how many users, contacts, messages and campaigns it has.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm units" -eq 1' -fa 'rename' -d 'Change a unit\'s display name (the slug stays, so scripts and URLs keep working).'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm units" -eq 1' -fa 'delete' -d 'Delete a unit with all its users, contacts, conversations, messages and campaigns.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units create" slug' -l 'slug' -d 'Short unique name used in commands and URLs (lowercase letters, digits, hyphens).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units create" country-code' -l 'country-code' -d 'Country calling code that completes local phone numbers (default 55).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units create" timezone' -l 'timezone' -d 'IANA time zone of the unit, for campaign windows (default America/Sao_Paulo).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units create" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units create" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units create" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units list" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units list" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units list" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units show" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units show" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units show" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units rename" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units rename" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units rename" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units rename" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units delete" y yes' -l 'yes' -s 'y' -d 'Delete without asking.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units delete" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units delete" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units delete" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm units delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'create' -d 'Create a user.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'list' -d 'List users, optionally of one unit or one role.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'show' -d 'Show a user.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'set-role' -d 'Change a user\'s role (and unit). Ends the user\'s sessions.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'set-password' -d 'Set a user\'s password. Ends the user\'s sessions.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'disable' -d 'Disable a user: it can no longer log in, and its sessions end.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'enable' -d 'Enable a disabled user.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm users" -eq 1' -fa 'delete' -d 'Delete a user.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" email' -l 'email' -d 'Login email (unique, case-insensitive).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" role' -l 'role' -d 'super_admin, unit_admin or agent.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" unit' -l 'unit' -d 'The unit\'s id or slug (unit_admin and agent).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" name' -l 'name' -d 'Display name.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" password-stdin' -l 'password-stdin' -d 'Read the password from stdin instead of asking for it.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users create" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users list" unit' -l 'unit' -d 'Only users of this unit (id or slug).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users list" role' -l 'role' -d 'Only users with this role.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users list" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users list" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users list" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users list" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users show" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users show" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users show" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users show" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-role" unit' -l 'unit' -d 'The unit\'s id or slug (unit_admin and agent).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-role" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-role" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-role" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-role" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-password" password-stdin' -l 'password-stdin' -d 'Read the password from stdin instead of asking for it.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-password" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-password" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-password" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users set-password" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users disable" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users disable" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users disable" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users disable" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users enable" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users enable" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users enable" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users enable" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users delete" y yes' -l 'yes' -s 'y' -d 'Delete without asking.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users delete" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users delete" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users delete" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm users delete" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm db" -eq 1' -fa 'migrate' -d 'Apply pending migrations, each in its own transaction.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_positional "crm db" -eq 1' -fa 'status' -d 'List applied and pending migrations, without changing anything.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db migrate" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db migrate" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db migrate" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db migrate" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db status" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db status" json' -l 'json' -d 'Print one JSON document on stdout (for scripts) instead of text.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db status" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm db status" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" ecc' -l 'ecc' -d 'Error correction: L (7%), M (15%), Q (25%) or H (30%). In a terminal a lower level may be used to fit.' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" format' -l 'format' -d 'Output: terminal (colours on a TTY), utf8 (plain text), png or svg.' -rfka 'terminal utf8 png svg'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" o output' -s 'o' -l 'output' -d 'Write to this file instead of standard output (required for png on a terminal).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" quiet-zone' -l 'quiet-zone' -d 'Light border in modules (default 4; at least 2 for terminal and utf8).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" invert' -l 'invert' -d 'Swap the drawn and blank modules of terminal and utf8 output (for light-background terminals in utf8).'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" scale' -l 'scale' -d 'Pixels per module for png and svg (default 8).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" version' -l 'version' -d 'Show the version.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm qr" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm help" version' -l 'version' -d 'Show the version.'
