@@ -2,8 +2,8 @@
 ///
 /// Adapters translate their own failures (SQL errors, HTTP errors) into this type, so that nothing
 /// internal (SQL, stack traces, tokens, passwords) reaches a user. The command line maps `kind` to an exit code.
-public struct CRMError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable, Equatable, CaseIterable {
+package struct CRMError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Kind: String, Sendable, Equatable, CaseIterable {
         /// The input is malformed or breaks a rule (bad email, short password, empty name).
         case invalidInput
         /// A unit, user or other record that the input names does not exist.
@@ -20,19 +20,19 @@ public struct CRMError: Error, Sendable, Equatable, CustomStringConvertible {
         case `internal`
     }
 
-    public let kind: Kind
-    public let message: String
+    package let kind: Kind
+    package let message: String
 
-    public init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String) {
         self.kind = kind
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 
-    public static func invalidInput(_ message: String) -> CRMError { CRMError(.invalidInput, message) }
-    public static func notFound(_ message: String) -> CRMError { CRMError(.notFound, message) }
-    public static func conflict(_ message: String) -> CRMError { CRMError(.conflict, message) }
-    public static func unavailable(_ message: String) -> CRMError { CRMError(.unavailable, message) }
-    public static func configuration(_ message: String) -> CRMError { CRMError(.configuration, message) }
+    package static func invalidInput(_ message: String) -> CRMError { CRMError(.invalidInput, message) }
+    package static func notFound(_ message: String) -> CRMError { CRMError(.notFound, message) }
+    package static func conflict(_ message: String) -> CRMError { CRMError(.conflict, message) }
+    package static func unavailable(_ message: String) -> CRMError { CRMError(.unavailable, message) }
+    package static func configuration(_ message: String) -> CRMError { CRMError(.configuration, message) }
 }

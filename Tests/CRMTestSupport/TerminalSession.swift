@@ -44,18 +44,39 @@ package final class TerminalSession {
         throw TerminalSessionError.timeout(waitingFor: text, screen: (try? screen()) ?? "")
     }
 
-    /// Runs tmux through the shell with system(3). Foundation's Process never reaped the tmux client
-    /// whose forked server daemonizes, so the tests hung; system() waits for the shell it starts.
+    /// Runs tmux with posix_spawn and waitpid. Two traps avoided: Foundation's Process never reaped
+    /// the tmux client whose forked server daemonizes (the tests hung), and a plain fork would hand
+    /// the long-lived tmux server copies of the test runner's pipes (other tests' reads would never end).
     @discardableResult
     private func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: output) }
-        let command = (["tmux", "-L", socket] + arguments).map(Self.quote).joined(separator: " ")
-        let redirect = capture ? "> \(Self.quote(output.path)) 2>&1" : "> /dev/null 2>&1"
-        let status = system("\(command) < /dev/null \(redirect)")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, capture ? output.path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        Self.markDescriptorsCloseOnExec()
+        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
+        guard spawned == 0 else { throw TerminalSessionError.tmuxFailed(arguments, "cannot start tmux (\(spawned))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard status == 0 else { throw TerminalSessionError.tmuxFailed(arguments, text) }
         return text
+    }
+
+    /// Keeps this process's open descriptors (other tests' pipes) out of every program it starts.
+    private static func markDescriptorsCloseOnExec() {
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in descriptors.compactMap(Int32.init) where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     package static func quote(_ text: String) -> String {

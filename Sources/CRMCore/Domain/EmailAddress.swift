@@ -1,12 +1,12 @@
 import Foundation
 
 /// Email addresses of users. Kept as typed; compared without regard to case.
-public enum EmailAddress {
-    public static let maxLength = 254
+package enum EmailAddress {
+    package static let maxLength = 254
 
     /// Checks the shape of an address (local@domain.tld, ASCII, no spaces) and trims surrounding spaces.
     /// Internationalized addresses are refused: the database compares emails with lower(), which folds ASCII only.
-    public static func validate(_ text: String) throws -> String {
+    package static func validate(_ text: String) throws -> String {
         let email = text.trimmingCharacters(in: .whitespacesAndNewlines)
         let problem = "Invalid email '\(text.prefix(80))': use an address such as ana@example.com."
         guard !email.isEmpty, email.count <= maxLength, email.unicodeScalars.allSatisfy({ $0.isASCII }) else {

@@ -2,15 +2,15 @@ import Foundation
 
 /// What a user may do. super_admin: every unit; unit_admin: everything in its unit;
 /// agent: its unit's contacts, conversations and messages.
-public enum Role: String, Sendable, Equatable, Codable, CaseIterable {
+package enum Role: String, Sendable, Equatable, Codable, CaseIterable {
     case superAdmin = "super_admin"
     case unitAdmin = "unit_admin"
     case agent
 
     /// Only super admins stand above units; every other role belongs to exactly one unit.
-    public var needsUnit: Bool { self != .superAdmin }
+    package var needsUnit: Bool { self != .superAdmin }
 
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         let normalized = text.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "_")
         guard let role = Role(rawValue: normalized) else {
             throw CRMError.invalidInput(

@@ -1,12 +1,12 @@
 import Foundation
 
 /// The short, URL-safe name of a unit: lowercase ASCII letters and digits separated by single hyphens.
-public enum Slug {
-    public static let maxLength = 63
+package enum Slug {
+    package static let maxLength = 63
 
     /// Derives a slug from a display name: accents folded, everything else that is not a letter or
     /// a digit turned into a hyphen. "São Paulo Centro" → "sao-paulo-centro". Nil when nothing is left.
-    public static func derive(from name: String) -> String? {
+    package static func derive(from name: String) -> String? {
         var ascii = ""
         for scalar in name.decomposedStringWithCompatibilityMapping.unicodeScalars {
             if let folded = foldedLetters[scalar] {
@@ -38,7 +38,7 @@ public enum Slug {
     }
 
     /// Checks a slug that a user typed; returns it lowercased.
-    public static func validate(_ text: String) throws -> String {
+    package static func validate(_ text: String) throws -> String {
         let slug = text.trimmingCharacters(in: .whitespaces).lowercased()
         let allowed = slug.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 }
         guard !slug.isEmpty, slug.count <= maxLength, allowed, !slug.hasPrefix("-"), !slug.hasSuffix("-"),

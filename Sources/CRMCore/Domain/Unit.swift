@@ -1,18 +1,18 @@
 import Foundation
 
 /// A tenant: one business (or branch) with its own WhatsApp number, contacts, users and campaigns.
-public struct BusinessUnit: Sendable, Equatable, Codable, Identifiable {
-    public var id: UUID
-    public var name: String
-    public var slug: String
+package struct BusinessUnit: Sendable, Equatable, Codable, Identifiable {
+    package var id: UUID
+    package var name: String
+    package var slug: String
     /// Country calling code used to complete local phone numbers ("55" for Brazil).
-    public var defaultCountryCode: String
+    package var defaultCountryCode: String
     /// IANA time zone of the unit, used for campaign sending windows.
-    public var timezone: String
-    public var createdAt: Date
-    public var updatedAt: Date
+    package var timezone: String
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(
+    package init(
         id: UUID, name: String, slug: String, defaultCountryCode: String, timezone: String,
         createdAt: Date, updatedAt: Date
     ) {
@@ -27,18 +27,18 @@ public struct BusinessUnit: Sendable, Equatable, Codable, Identifiable {
 }
 
 /// How many records a unit owns: shown before a unit is deleted, since deletion removes them all.
-public struct UnitFootprint: Sendable, Equatable, Codable {
-    public var users: Int
-    public var contacts: Int
-    public var messages: Int
-    public var campaigns: Int
+package struct UnitFootprint: Sendable, Equatable, Codable {
+    package var users: Int
+    package var contacts: Int
+    package var messages: Int
+    package var campaigns: Int
 
-    public init(users: Int, contacts: Int, messages: Int, campaigns: Int) {
+    package init(users: Int, contacts: Int, messages: Int, campaigns: Int) {
         self.users = users
         self.contacts = contacts
         self.messages = messages
         self.campaigns = campaigns
     }
 
-    public var isEmpty: Bool { users == 0 && contacts == 0 && messages == 0 && campaigns == 0 }
+    package var isEmpty: Bool { users == 0 && contacts == 0 && messages == 0 && campaigns == 0 }
 }

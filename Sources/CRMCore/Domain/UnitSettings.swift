@@ -1,13 +1,13 @@
 import Foundation
 
 /// Rules for the display name, country code and time zone of a unit.
-public enum UnitSettings {
-    public static let maxNameLength = 200
-    public static let defaultCountryCode = "55"
-    public static let defaultTimezone = "America/Sao_Paulo"
+package enum UnitSettings {
+    package static let maxNameLength = 200
+    package static let defaultCountryCode = "55"
+    package static let defaultTimezone = "America/Sao_Paulo"
 
     /// A display name: any characters (quotes, emoji, accents), 1 to 200 of them, no control characters.
-    public static func validateName(_ text: String, what: String = "Unit name") throws -> String {
+    package static func validateName(_ text: String, what: String = "Unit name") throws -> String {
         let name = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else {
             throw CRMError.invalidInput("\(what) is empty: give a name of 1 to \(maxNameLength) characters.")
@@ -24,7 +24,7 @@ public enum UnitSettings {
     }
 
     /// A country calling code: 1 to 3 digits, no leading zero, an optional '+'.
-    public static func validateCountryCode(_ text: String) throws -> String {
+    package static func validateCountryCode(_ text: String) throws -> String {
         var code = text.trimmingCharacters(in: .whitespaces)
         if code.hasPrefix("+") { code.removeFirst() }
         guard (1...3).contains(code.count), code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber),
@@ -36,7 +36,7 @@ public enum UnitSettings {
     }
 
     /// An IANA time zone identifier known to this system, such as America/Sao_Paulo.
-    public static func validateTimezone(_ text: String) throws -> String {
+    package static func validateTimezone(_ text: String) throws -> String {
         let identifier = text.trimmingCharacters(in: .whitespaces)
         guard !identifier.isEmpty, TimeZone(identifier: identifier) != nil else {
             throw CRMError.invalidInput(

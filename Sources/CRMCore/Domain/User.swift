@@ -1,17 +1,17 @@
 import Foundation
 
 /// A person who logs in to the CRM. The password hash is kept by the store, never by this value.
-public struct User: Sendable, Equatable, Codable, Identifiable {
-    public var id: UUID
-    public var unitId: UUID?
-    public var email: String
-    public var name: String?
-    public var role: Role
-    public var disabledAt: Date?
-    public var createdAt: Date
-    public var updatedAt: Date
+package struct User: Sendable, Equatable, Codable, Identifiable {
+    package var id: UUID
+    package var unitId: UUID?
+    package var email: String
+    package var name: String?
+    package var role: Role
+    package var disabledAt: Date?
+    package var createdAt: Date
+    package var updatedAt: Date
 
-    public init(
+    package init(
         id: UUID, unitId: UUID?, email: String, name: String?, role: Role, disabledAt: Date?,
         createdAt: Date, updatedAt: Date
     ) {
@@ -25,5 +25,5 @@ public struct User: Sendable, Equatable, Codable, Identifiable {
         self.updatedAt = updatedAt
     }
 
-    public var isDisabled: Bool { disabledAt != nil }
+    package var isDisabled: Bool { disabledAt != nil }
 }

@@ -1,5 +1,5 @@
 /// Hashes and checks passwords. The use cases never see how.
-public protocol PasswordHasher: Sendable {
+package protocol PasswordHasher: Sendable {
     func hash(_ password: String) -> String
     func verify(_ password: String, hash: String) -> Bool
 }

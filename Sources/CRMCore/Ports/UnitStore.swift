@@ -1,7 +1,7 @@
 import Foundation
 
 /// Persistence of units (tenants).
-public protocol UnitStore: Sendable {
+package protocol UnitStore: Sendable {
     /// Inserts a unit; throws `StoreError.uniqueViolation` when the slug is taken.
     func insertUnit(_ unit: BusinessUnit) async throws
     /// Every unit, ordered by name then slug.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Persistence of users and their password hashes.
-public protocol UserStore: Sendable {
+package protocol UserStore: Sendable {
     /// Inserts a user; throws `StoreError.uniqueViolation` when the email is taken (case-insensitively).
     func insertUser(_ user: User, passwordHash: String) async throws
     /// Users, optionally of one unit and/or one role, ordered by email.
@@ -20,4 +20,4 @@ public protocol UserStore: Sendable {
 }
 
 /// Everything the use cases persist. One adapter (CRMStore) implements it for SQLite and PostgreSQL.
-public typealias Store = UnitStore & UserStore
+package typealias Store = UnitStore & UserStore

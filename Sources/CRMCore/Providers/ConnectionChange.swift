@@ -1,19 +1,19 @@
 /// The connection of a number changed (`WebhookEvent.connectionChanged`).
-public struct ConnectionChange: Sendable, Hashable, Codable {
+package struct ConnectionChange: Sendable, Hashable, Codable {
     /// Evolution `instance` or Z-API `instanceId`.
-    public var instance: String
+    package var instance: String
     /// `.connecting`, `.connected` or `.disconnected` (QR codes arrive as `qrUpdated`).
-    public var state: ConnectionState
+    package var state: ConnectionState
     /// `scanCompleted` when connected; `loggedOut` or `disconnected` when disconnected;
     /// `nil` while connecting.
-    public var reason: ConnectionStatusReason?
+    package var reason: ConnectionStatusReason?
     /// The provider's numeric reason when the body has one (Baileys' disconnect codes:
     /// 401 logged out, 428 closed, 500 bad session…).
-    public var code: Int?
+    package var code: Int?
     /// Digits of the connected number, when the body has it.
-    public var phone: String?
+    package var phone: String?
 
-    public init(
+    package init(
         instance: String,
         state: ConnectionState,
         reason: ConnectionStatusReason? = nil,

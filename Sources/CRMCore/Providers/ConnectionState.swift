@@ -1,6 +1,6 @@
 /// Where a unit's WhatsApp connection stands, as the CRM models it (the
 /// `unit_whatsapp_connections.status` column). Each provider's own vocabulary is mapped onto it.
-public enum ConnectionState: String, Sendable, Hashable, Codable, CaseIterable {
+package enum ConnectionState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Waiting for the operator to scan a QR code (or enter a pairing code).
     case qr
     /// The provider is (re)opening the session.

@@ -1,6 +1,6 @@
 /// Why a connection is in its state (the `status_reason` column). Kept apart from the state
 /// because "disconnected" covers both a transient drop and a logout that needs a new QR scan.
-public enum ConnectionStatusReason: String, Sendable, Hashable, Codable, CaseIterable {
+package enum ConnectionStatusReason: String, Sendable, Hashable, Codable, CaseIterable {
     /// A QR code is showing and nobody has scanned it yet.
     case waitingScan = "waiting_scan"
     /// The phone scanned the code and the session opened.

@@ -3,42 +3,42 @@ import Foundation
 /// A message seen on the account (`WebhookEvent.inboundMessage`): sent by a contact, or sent by
 /// the account itself (`fromMe`: from the phone, or the provider's echo of our own API send),
 /// so that the conversation shows both sides.
-public struct InboundMessage: Sendable, Hashable, Codable {
+package struct InboundMessage: Sendable, Hashable, Codable {
     /// Evolution `instance`, Meta `phone_number_id` or Z-API `instanceId`.
-    public var instance: String
+    package var instance: String
     /// The provider's message id (Evolution `key.id`, Meta `wamid.…`, Z-API `messageId`):
     /// the dedupe key, and what a `fromMe` echo is matched to our outbound message by.
-    public var externalId: String
+    package var externalId: String
     /// The contact's phone digits (for groups, the sending participant's), exactly as the
     /// provider wrote them: no `+`, no ninth-digit insertion for old Brazilian numbers.
     /// `nil` when WhatsApp hid the number behind a LID and no field carried it.
-    public var from: String?
+    package var from: String?
     /// The contact's WhatsApp LID digits (`…@lid`), when the provider gives one: with `from`
     /// it lets the store keep one contact per person whichever id a message arrives with.
-    public var lid: String?
+    package var lid: String?
     /// `true` when the account sent the message.
-    public var fromMe: Bool
-    public var isGroup: Bool
+    package var fromMe: Bool
+    package var isGroup: Bool
     /// The group's id (Evolution/Z-API digits before `@g.us`/`-group`, Meta `group_id`).
-    public var groupId: String?
-    public var messageType: InboundMessageType
+    package var groupId: String?
+    package var messageType: InboundMessageType
     /// The body: text, media caption (`nil` when empty), contact name, reaction emoji, the
     /// chosen button or row title; `nil` for locations.
-    public var text: String?
+    package var text: String?
     /// The sender's WhatsApp profile name, for contacts' messages only.
-    public var senderName: String?
+    package var senderName: String?
     /// When the message was sent, when the body says so.
-    public var timestamp: Date?
+    package var timestamp: Date?
     /// Documents' file name.
-    public var fileName: String?
+    package var fileName: String?
     /// For reactions, the id of the message reacted to.
-    public var reactionTo: String?
+    package var reactionTo: String?
     /// For button and list replies, the id of the button or row chosen.
-    public var selectionId: String?
-    public var latitude: Double?
-    public var longitude: Double?
+    package var selectionId: String?
+    package var latitude: Double?
+    package var longitude: Double?
 
-    public init(
+    package init(
         instance: String,
         externalId: String,
         from: String?,

@@ -1,6 +1,6 @@
 /// The kinds of message content the CRM distinguishes. Providers' many variants fold into
 /// these (for example Evolution's `conversation` and `extendedTextMessage` are both `text`).
-public enum InboundMessageType: String, Sendable, Hashable, Codable, CaseIterable {
+package enum InboundMessageType: String, Sendable, Hashable, Codable, CaseIterable {
     case text
     case image
     case video

@@ -4,7 +4,7 @@
 /// Evolution retries webhooks), so a status only ever moves forward:
 /// `queued → sent → delivered → read`, and `failed` is terminal. The store applies this rule
 /// with a conditional UPDATE (`WHERE status IN (allowedPredecessors)`), never read-then-write.
-public enum MessageStatus: String, Sendable, Hashable, Codable, CaseIterable {
+package enum MessageStatus: String, Sendable, Hashable, Codable, CaseIterable {
     case queued
     case sent
     case delivered
@@ -29,7 +29,7 @@ public enum MessageStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// - `failed` may follow `queued` or `sent` only: once the recipient's phone has the
     ///   message (`delivered`, `read`), a late failure report contradicts what is known.
     /// - Nothing follows `failed`, and a status never "advances" to itself.
-    public func canAdvance(to next: MessageStatus) -> Bool {
+    package func canAdvance(to next: MessageStatus) -> Bool {
         guard let current = progress else { return false }  // failed is terminal
         guard let target = next.progress else { return self == .queued || self == .sent }
         return target > current
@@ -37,12 +37,12 @@ public enum MessageStatus: String, Sendable, Hashable, Codable, CaseIterable {
 
     /// The statuses from which a message may move to this one, in declaration order; what a
     /// conditional UPDATE lists in its `WHERE status IN (…)`.
-    public var allowedPredecessors: [MessageStatus] {
+    package var allowedPredecessors: [MessageStatus] {
         MessageStatus.allCases.filter { $0.canAdvance(to: self) }
     }
 
     /// Whether no further status can follow.
-    public var isTerminal: Bool {
+    package var isTerminal: Bool {
         MessageStatus.allCases.allSatisfy { !canAdvance(to: $0) }
     }
 }

@@ -1,6 +1,6 @@
 /// The WhatsApp gateways the CRM talks to. The raw value is the `{provider}` segment of the
 /// webhook route (`/webhooks/whatsapp/{provider}/{secret}`) and the value stored in the database.
-public enum ProviderKind: String, Sendable, Hashable, Codable, CaseIterable {
+package enum ProviderKind: String, Sendable, Hashable, Codable, CaseIterable {
     /// Evolution API (v1 and v2), a self-hosted Baileys gateway; the primary provider.
     case evolution
     /// Meta's WhatsApp Cloud API (Graph API).

@@ -1,19 +1,19 @@
 /// A new QR code to show the operator (`WebhookEvent.qrUpdated`). Providers rotate the code
 /// about every 20 seconds until it is scanned.
-public struct QRCodeUpdate: Sendable, Hashable {
+package struct QRCodeUpdate: Sendable, Hashable {
     /// The provider's name for the number: Evolution `instance`.
-    public var instance: String
+    package var instance: String
     /// The string to encode in the QR symbol (`2@…,…,…,…`), not an image.
-    public var qr: String
+    package var qr: String
     /// The 8-character code for "link with phone number", when one was requested.
-    public var pairingCode: String?
+    package var pairingCode: String?
 
     /// Always `.qr`: a code on screen means the connection waits for a scan.
-    public var state: ConnectionState { .qr }
+    package var state: ConnectionState { .qr }
     /// Always `.waitingScan`.
-    public var reason: ConnectionStatusReason { .waitingScan }
+    package var reason: ConnectionStatusReason { .waitingScan }
 
-    public init(instance: String, qr: String, pairingCode: String? = nil) {
+    package init(instance: String, qr: String, pairingCode: String? = nil) {
         self.instance = instance
         self.qr = qr
         self.pairingCode = pairingCode
@@ -25,7 +25,7 @@ extension QRCodeUpdate: Codable {
         case instance, qr, pairingCode, state, reason
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             instance: try container.decode(String.self, forKey: .instance),
@@ -36,7 +36,7 @@ extension QRCodeUpdate: Codable {
 
     /// Writes the constant `state` and `reason` too, so that the encoded event reads the same
     /// as a `connectionChanged` one.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(instance, forKey: .instance)
         try container.encode(state, forKey: .state)

@@ -1,6 +1,6 @@
 /// What a provider webhook means to the CRM, whichever provider sent it. Parsers turn each
 /// body into zero or more of these; the listener applies them.
-public enum WebhookEvent: Sendable, Hashable {
+package enum WebhookEvent: Sendable, Hashable {
     /// A new QR code to scan.
     case qrUpdated(QRCodeUpdate)
     /// The number connected, is connecting or disconnected.
@@ -11,7 +11,7 @@ public enum WebhookEvent: Sendable, Hashable {
     case statusChanged(MessageStatusChange)
 
     /// The name of the case, as written in the encoded form's `kind` field.
-    public var kind: Kind {
+    package var kind: Kind {
         switch self {
         case .qrUpdated: .qrUpdated
         case .connectionChanged: .connectionChanged
@@ -22,7 +22,7 @@ public enum WebhookEvent: Sendable, Hashable {
 
     /// The provider's name for the number the event concerns (Evolution `instance`, Meta
     /// `phone_number_id`, Z-API `instanceId`): one Meta body can carry several numbers.
-    public var instance: String {
+    package var instance: String {
         switch self {
         case .qrUpdated(let update): update.instance
         case .connectionChanged(let change): change.instance
@@ -32,7 +32,7 @@ public enum WebhookEvent: Sendable, Hashable {
     }
 
     /// The case names, for the encoded form and for logs and metrics labels.
-    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+    package enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
         case qrUpdated, connectionChanged, inboundMessage, statusChanged
     }
 }
@@ -44,7 +44,7 @@ extension WebhookEvent: Codable {
         case kind
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         switch try container.decode(Kind.self, forKey: .kind) {
         case .qrUpdated: self = .qrUpdated(try QRCodeUpdate(from: decoder))
@@ -54,7 +54,7 @@ extension WebhookEvent: Codable {
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kind, forKey: .kind)
         switch self {

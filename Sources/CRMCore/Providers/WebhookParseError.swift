@@ -1,7 +1,7 @@
 /// Why a webhook body was rejected. The listener answers 400 to all of them (providers do not
 /// retry a 400) and counts them; the description names the field without echoing its value,
 /// so it is safe to log (no phone numbers or message text).
-public enum WebhookParseError: Error, Sendable, Hashable, CustomStringConvertible {
+package enum WebhookParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The body is not JSON at all (empty, truncated, HTML error page…).
     case notJSON
     /// A field the event needs is absent or `null`. The path is dotted, e.g. `data.key.id`.
@@ -12,7 +12,7 @@ public enum WebhookParseError: Error, Sendable, Hashable, CustomStringConvertibl
     /// A field has the right type but a value that cannot be used.
     case invalidValue(path: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notJSON:
             "body is not valid JSON"

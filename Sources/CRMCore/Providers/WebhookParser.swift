@@ -4,7 +4,7 @@ import Foundation
 ///
 /// A parser is a pure function of the bytes: no I/O, no clock, no state, so one instance can
 /// serve every request concurrently.
-public protocol WebhookParser: Sendable {
+package protocol WebhookParser: Sendable {
     /// The provider whose bodies this parser reads.
     var provider: ProviderKind { get }
 
@@ -24,7 +24,7 @@ public protocol WebhookParser: Sendable {
 
 extension WebhookParser {
     /// Parses a body that arrived on the provider's base webhook URL.
-    public func parse(_ body: Data) throws(WebhookParseError) -> [WebhookEvent] {
+    package func parse(_ body: Data) throws(WebhookParseError) -> [WebhookEvent] {
         try parse(body, pathEvent: nil)
     }
 }

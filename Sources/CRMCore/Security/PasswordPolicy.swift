@@ -1,10 +1,10 @@
 /// The rules a new password must meet before it is hashed.
-public enum PasswordPolicy {
-    public static let minimumLength = 8
+package enum PasswordPolicy {
+    package static let minimumLength = 8
     /// bcrypt reads at most 72 bytes; a longer password would be silently truncated, so it is refused.
-    public static let maximumBytes = 72
+    package static let maximumBytes = 72
 
-    public static func validate(_ password: String) throws {
+    package static func validate(_ password: String) throws {
         guard password.count >= minimumLength else {
             throw CRMError.invalidInput(
                 "The password is too short: use at least \(minimumLength) characters."

@@ -1,17 +1,17 @@
 import Foundation
 
 /// Creating, finding, renaming and deleting units.
-public struct UnitService: Sendable {
+package struct UnitService: Sendable {
     let store: any UnitStore
     let now: @Sendable () -> Date
 
-    public init(store: any UnitStore, now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(store: any UnitStore, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.now = now
     }
 
     /// Creates a unit. The slug is derived from the name unless given.
-    public func create(
+    package func create(
         name: String, slug: String? = nil, countryCode: String? = nil, timezone: String? = nil
     ) async throws -> BusinessUnit {
         let name = try UnitSettings.validateName(name)
@@ -43,12 +43,12 @@ public struct UnitService: Sendable {
         return unit
     }
 
-    public func list() async throws -> [BusinessUnit] {
+    package func list() async throws -> [BusinessUnit] {
         try await store.listUnits()
     }
 
     /// Finds a unit by id or slug.
-    public func find(_ reference: String) async throws -> BusinessUnit {
+    package func find(_ reference: String) async throws -> BusinessUnit {
         let text = reference.trimmingCharacters(in: .whitespaces)
         if let id = UUID(uuidString: text), let unit = try await store.unit(id: id) {
             return unit
@@ -61,7 +61,7 @@ public struct UnitService: Sendable {
         )
     }
 
-    public func rename(_ reference: String, to newName: String) async throws -> BusinessUnit {
+    package func rename(_ reference: String, to newName: String) async throws -> BusinessUnit {
         let name = try UnitSettings.validateName(newName)
         var unit = try await find(reference)
         unit.name = name
@@ -72,12 +72,12 @@ public struct UnitService: Sendable {
         return unit
     }
 
-    public func footprint(of unit: BusinessUnit) async throws -> UnitFootprint {
+    package func footprint(of unit: BusinessUnit) async throws -> UnitFootprint {
         try await store.footprint(ofUnit: unit.id)
     }
 
     /// Deletes a unit with its users, contacts, conversations, messages and campaigns.
-    public func delete(_ unit: BusinessUnit) async throws {
+    package func delete(_ unit: BusinessUnit) async throws {
         guard try await store.deleteUnit(id: unit.id) else {
             throw CRMError.notFound("The unit '\(unit.slug)' no longer exists.")
         }

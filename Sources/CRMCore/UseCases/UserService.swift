@@ -1,12 +1,12 @@
 import Foundation
 
 /// Creating and managing users: roles, unit membership, passwords, disabling.
-public struct UserService: Sendable {
+package struct UserService: Sendable {
     let store: any Store
     let hasher: any PasswordHasher
     let now: @Sendable () -> Date
 
-    public init(store: any Store, hasher: any PasswordHasher, now: @escaping @Sendable () -> Date = { Date() }) {
+    package init(store: any Store, hasher: any PasswordHasher, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.hasher = hasher
         self.now = now
@@ -15,7 +15,7 @@ public struct UserService: Sendable {
     var units: UnitService { UnitService(store: store, now: now) }
 
     /// Creates a user. unit_admin and agent need a unit; super_admin has none.
-    public func create(
+    package func create(
         email: String, role: Role, unit unitReference: String?, name: String?, password: String
     ) async throws -> User {
         let email = try EmailAddress.validate(email)
@@ -39,14 +39,14 @@ public struct UserService: Sendable {
         return user
     }
 
-    public func list(unit unitReference: String?, role: Role?) async throws -> [User] {
+    package func list(unit unitReference: String?, role: Role?) async throws -> [User] {
         var unitId: UUID?
         if let unitReference { unitId = try await units.find(unitReference).id }
         return try await store.listUsers(unitId: unitId, role: role)
     }
 
     /// Finds a user by id or email (case-insensitive).
-    public func find(_ reference: String) async throws -> User {
+    package func find(_ reference: String) async throws -> User {
         let text = reference.trimmingCharacters(in: .whitespaces)
         if let id = UUID(uuidString: text), let user = try await store.user(id: id) {
             return user
@@ -60,7 +60,7 @@ public struct UserService: Sendable {
     }
 
     /// Changes a user's role (and unit); ends its sessions.
-    public func setRole(_ reference: String, role: Role, unit unitReference: String?) async throws -> User {
+    package func setRole(_ reference: String, role: Role, unit unitReference: String?) async throws -> User {
         var user = try await find(reference)
         let unitId: UUID?
         if role.needsUnit && unitReference == nil, let current = user.unitId {
@@ -78,7 +78,7 @@ public struct UserService: Sendable {
         return user
     }
 
-    public func setPassword(_ reference: String, password: String) async throws -> User {
+    package func setPassword(_ reference: String, password: String) async throws -> User {
         var user = try await find(reference)
         try PasswordPolicy.validate(password)
         let date = now()
@@ -89,7 +89,7 @@ public struct UserService: Sendable {
         return user
     }
 
-    public func setDisabled(_ reference: String, _ disabled: Bool) async throws -> User {
+    package func setDisabled(_ reference: String, _ disabled: Bool) async throws -> User {
         var user = try await find(reference)
         let date = now()
         let disabledAt = disabled ? (user.disabledAt ?? date) : nil
@@ -101,7 +101,7 @@ public struct UserService: Sendable {
         return user
     }
 
-    public func delete(_ user: User) async throws {
+    package func delete(_ user: User) async throws {
         guard try await store.deleteUser(id: user.id) else {
             throw CRMError.notFound("The user '\(user.email)' no longer exists.")
         }
@@ -109,7 +109,7 @@ public struct UserService: Sendable {
 
     /// Checks a password; false for an unknown email, a wrong password or a disabled user.
     /// The hash is computed even for an unknown email, so that timing does not reveal which emails exist.
-    public func verifyPassword(email: String, password: String) async throws -> User? {
+    package func verifyPassword(email: String, password: String) async throws -> User? {
         let user = try await store.user(email: email)
         var hash: String?
         if let user { hash = try await store.passwordHash(ofUser: user.id) }

@@ -4,12 +4,12 @@ import Foundation
 /// Reads Evolution API webhooks (v2, and the v1 shapes that differ): one event per request,
 /// `{event, instance, data, …}`, on the base URL or, with "webhook by events", on
 /// `<url>/<event-name>`.
-public struct EvolutionWebhookParser: WebhookParser {
-    public var provider: ProviderKind { .evolution }
+package struct EvolutionWebhookParser: WebhookParser {
+    package var provider: ProviderKind { .evolution }
 
-    public init() {}
+    package init() {}
 
-    public func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
+    package func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
         var userInfo: [CodingUserInfoKey: any Sendable] = [:]
         if let pathEvent { userInfo[EvolutionEnvelope.pathEventKey] = pathEvent }
         let envelope = try WebhookJSON.decode(EvolutionEnvelope.self, from: body, userInfo: userInfo)

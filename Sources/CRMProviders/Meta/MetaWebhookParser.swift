@@ -3,13 +3,13 @@ import Foundation
 
 /// Reads WhatsApp Cloud API webhooks. Verify `X-Hub-Signature-256` on the raw bytes before
 /// calling this: the parser trusts the body.
-public struct MetaWebhookParser: WebhookParser {
-    public var provider: ProviderKind { .meta }
+package struct MetaWebhookParser: WebhookParser {
+    package var provider: ProviderKind { .meta }
 
-    public init() {}
+    package init() {}
 
     /// `pathEvent` is ignored: Meta posts everything to one URL.
-    public func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
+    package func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
         let notification = try WebhookJSON.decode(MetaNotification.self, from: body)
         var events: [WebhookEvent] = []
         for (entryIndex, entry) in notification.entry.enumerated() {

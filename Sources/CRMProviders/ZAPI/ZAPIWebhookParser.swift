@@ -3,13 +3,13 @@ import Foundation
 
 /// Reads Z-API callbacks (received, message status, delivery, connected, disconnected,
 /// presence). Z-API has no QR callback: the QR is polled over REST.
-public struct ZAPIWebhookParser: WebhookParser {
-    public var provider: ProviderKind { .zapi }
+package struct ZAPIWebhookParser: WebhookParser {
+    package var provider: ProviderKind { .zapi }
 
-    public init() {}
+    package init() {}
 
     /// `pathEvent` is ignored: each callback names its kind in `type`.
-    public func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
+    package func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
         let callback = try WebhookJSON.decode(ZAPICallback.self, from: body)
         if case .ignored = callback.payload { return [] }
         guard let instance = callback.instanceId else { throw .missingField(path: "instanceId") }

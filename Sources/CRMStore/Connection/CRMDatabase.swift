@@ -3,8 +3,8 @@ import Foundation
 import Logging
 
 /// An open crm database: its location, its migrations and its store.
-public final class CRMDatabase: Sendable {
-    public let location: DatabaseLocation
+package final class CRMDatabase: Sendable {
+    package let location: DatabaseLocation
     let driver: any DatabaseDriver
 
     private init(location: DatabaseLocation, driver: any DatabaseDriver) {
@@ -14,7 +14,7 @@ public final class CRMDatabase: Sendable {
 
     /// Opens the database. `createFolder` lets crm create the parent folder of a SQLite file
     /// (for the default location in the user's data folder).
-    public static func open(_ location: DatabaseLocation, createFolder: Bool = false, logger: Logger) async throws
+    package static func open(_ location: DatabaseLocation, createFolder: Bool = false, logger: Logger) async throws
         -> CRMDatabase
     {
         let driver: any DatabaseDriver
@@ -27,10 +27,10 @@ public final class CRMDatabase: Sendable {
         return CRMDatabase(location: location, driver: driver)
     }
 
-    public var migrator: Migrator { Migrator(driver: driver) }
-    public var store: SQLStore { SQLStore(driver: driver) }
+    package var migrator: Migrator { Migrator(driver: driver) }
+    package var store: SQLStore { SQLStore(driver: driver) }
 
-    public func close() async {
+    package func close() async {
         await driver.close()
     }
 }

@@ -5,11 +5,11 @@ import Foundation
 ///
 /// Accepted forms: `sqlite:///absolute/path.sqlite`, `sqlite:relative/path.sqlite`,
 /// `postgres://user:pass@host:port/db?sslmode=...` and `postgresql://...`.
-public enum DatabaseLocation: Sendable, Equatable {
+package enum DatabaseLocation: Sendable, Equatable {
     case sqlite(path: String)
     case postgres(PostgresSettings)
 
-    public var dialect: SQLDialectName {
+    package var dialect: SQLDialectName {
         switch self {
         case .sqlite: .sqlite
         case .postgres: .postgres
@@ -17,7 +17,7 @@ public enum DatabaseLocation: Sendable, Equatable {
     }
 
     /// The location for messages: the SQLite path, or the PostgreSQL URL without its password.
-    public var displayName: String {
+    package var displayName: String {
         switch self {
         case .sqlite(let path): path
         case .postgres(let settings): settings.redactedURL
@@ -25,7 +25,7 @@ public enum DatabaseLocation: Sendable, Equatable {
     }
 
     /// Parses a database URL. `currentDirectory` resolves relative SQLite paths.
-    public static func parse(_ text: String, currentDirectory: String = FileManager.default.currentDirectoryPath)
+    package static func parse(_ text: String, currentDirectory: String = FileManager.default.currentDirectoryPath)
         throws -> DatabaseLocation
     {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -64,7 +64,7 @@ public enum DatabaseLocation: Sendable, Equatable {
     }
 }
 
-public enum SQLDialectName: String, Sendable {
+package enum SQLDialectName: String, Sendable {
     case sqlite
     case postgres
 }

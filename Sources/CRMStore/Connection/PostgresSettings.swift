@@ -7,22 +7,22 @@ import Foundation
 /// `require` (TLS, certificate not checked: what Supabase's connection strings use);
 /// `verify-ca` (TLS, trusted chain); `verify-full` (TLS, trusted chain and host name).
 /// `sslrootcert=/path/ca.pem` adds a trusted root for the verify modes.
-public struct PostgresSettings: Sendable, Equatable {
-    public enum SSLMode: String, Sendable, CaseIterable {
+package struct PostgresSettings: Sendable, Equatable {
+    package enum SSLMode: String, Sendable, CaseIterable {
         case disable, prefer, require
         case verifyCA = "verify-ca"
         case verifyFull = "verify-full"
     }
 
-    public var host: String
-    public var port: Int
-    public var username: String
-    public var password: String?
-    public var database: String?
-    public var sslMode: SSLMode
-    public var sslRootCertificate: String?
+    package var host: String
+    package var port: Int
+    package var username: String
+    package var password: String?
+    package var database: String?
+    package var sslMode: SSLMode
+    package var sslRootCertificate: String?
 
-    public init(url text: String) throws {
+    package init(url text: String) throws {
         let invalid = CRMError.configuration(
             "Invalid PostgreSQL URL '\(Masking.urlPassword(String(text.prefix(160))))': "
                 + "use postgres://user:password@host:5432/database?sslmode=require."
@@ -62,7 +62,7 @@ public struct PostgresSettings: Sendable, Equatable {
     }
 
     /// The URL as a person may see it: the password replaced by ****.
-    public var redactedURL: String {
+    package var redactedURL: String {
         var text = "postgres://\(username)\(password == nil ? "" : ":****")@"
         text += host.contains(":") ? "[\(host)]" : host
         text += ":\(port)"

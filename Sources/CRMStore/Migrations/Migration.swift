@@ -9,18 +9,18 @@ struct EmbeddedMigrationFile: Sendable {
 }
 
 /// A numbered schema change: `db/<dialect>/NNNN_name.sql`.
-public struct Migration: Sendable, Equatable {
-    public let version: Int
-    public let name: String
-    public let sql: String
+package struct Migration: Sendable, Equatable {
+    package let version: Int
+    package let name: String
+    package let sql: String
 
     /// A digest of the SQL, recorded when applied: `crm db status` flags a file changed after it ran.
-    public var checksum: String { FNV1a.hex(sql) }
+    package var checksum: String { FNV1a.hex(sql) }
 }
 
 /// The migrations shipped in this binary.
-public enum EmbeddedMigrations {
-    public static func migrations(for dialect: SQLDialectName) -> [Migration] {
+package enum EmbeddedMigrations {
+    package static func migrations(for dialect: SQLDialectName) -> [Migration] {
         files.filter { $0.dialect == dialect.rawValue }.compactMap { file in
             let stem = file.fileName.dropLast(".sql".count)
             guard let underscore = stem.firstIndex(of: "_"), let version = Int(stem[..<underscore]) else { return nil }

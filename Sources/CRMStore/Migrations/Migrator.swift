@@ -3,23 +3,23 @@ import Foundation
 import SQLKit
 
 /// Where one migration stands in a database.
-public struct MigrationState: Sendable, Equatable, Codable {
-    public var version: Int
-    public var name: String
-    public var appliedAt: Date?
+package struct MigrationState: Sendable, Equatable, Codable {
+    package var version: Int
+    package var name: String
+    package var appliedAt: Date?
     /// False when the applied SQL differs from the file shipped in this binary (the file was edited after it ran).
-    public var matchesFile: Bool
+    package var matchesFile: Bool
     /// True for a migration recorded in the database that this binary does not know (a newer crm applied it).
-    public var unknownToThisBinary: Bool
+    package var unknownToThisBinary: Bool
 
-    public var isApplied: Bool { appliedAt != nil }
+    package var isApplied: Bool { appliedAt != nil }
 }
 
 /// Applies the embedded migrations in order, each in its own transaction, under a lock that makes
 /// concurrent runs (two processes migrating at once) wait for each other and then find nothing to do.
-public struct Migrator: Sendable {
+package struct Migrator: Sendable {
     let driver: any DatabaseDriver
-    public let migrations: [Migration]
+    package let migrations: [Migration]
 
     init(driver: any DatabaseDriver, migrations: [Migration]? = nil) {
         self.driver = driver
@@ -27,7 +27,7 @@ public struct Migrator: Sendable {
     }
 
     /// Applied and pending migrations, without changing anything.
-    public func status() async throws -> [MigrationState] {
+    package func status() async throws -> [MigrationState] {
         let applied = try await driver.read { sql in
             try await hasMigrationsTable(sql) ? try await appliedRows(sql) : []
         }
@@ -48,7 +48,7 @@ public struct Migrator: Sendable {
 
     /// Applies every pending migration; returns those this call applied (none when up to date).
     @discardableResult
-    public func migrate(now: @escaping @Sendable () -> Date = { Date() }) async throws -> [Migration] {
+    package func migrate(now: @escaping @Sendable () -> Date = { Date() }) async throws -> [Migration] {
         var applied: [Migration] = []
         while let migration = try await applyNext(now: now()) {
             applied.append(migration)

@@ -5,7 +5,7 @@ import SQLKit
 extension SQLStore: UnitStore {
     static let unitColumns = "id, name, slug, default_country_code, timezone, created_at, updated_at"
 
-    public func insertUnit(_ unit: BusinessUnit) async throws {
+    package func insertUnit(_ unit: BusinessUnit) async throws {
         try await driver.transaction { sql in
             try await sql.raw("""
                 INSERT INTO units (id, name, slug, default_country_code, timezone, created_at, updated_at)
@@ -15,7 +15,7 @@ extension SQLStore: UnitStore {
         }
     }
 
-    public func listUnits() async throws -> [BusinessUnit] {
+    package func listUnits() async throws -> [BusinessUnit] {
         let units = try await driver.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.unitColumns) FROM units").all().map(Self.unit(from:))
         }
@@ -25,21 +25,21 @@ extension SQLStore: UnitStore {
             .map(\.unit)
     }
 
-    public func unit(id: UUID) async throws -> BusinessUnit? {
+    package func unit(id: UUID) async throws -> BusinessUnit? {
         try await driver.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.unitColumns) FROM units WHERE id = \(bind: id)").first()
                 .map(Self.unit(from:))
         }
     }
 
-    public func unit(slug: String) async throws -> BusinessUnit? {
+    package func unit(slug: String) async throws -> BusinessUnit? {
         try await driver.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.unitColumns) FROM units WHERE slug = \(bind: slug)").first()
                 .map(Self.unit(from:))
         }
     }
 
-    public func updateUnit(_ unit: BusinessUnit) async throws -> Bool {
+    package func updateUnit(_ unit: BusinessUnit) async throws -> Bool {
         try await driver.transaction { sql in
             try await sql.raw("""
                 UPDATE units SET name = \(bind: unit.name), default_country_code = \(bind: unit.defaultCountryCode),
@@ -49,13 +49,13 @@ extension SQLStore: UnitStore {
         }
     }
 
-    public func deleteUnit(id: UUID) async throws -> Bool {
+    package func deleteUnit(id: UUID) async throws -> Bool {
         try await driver.transaction { sql in
             try await sql.raw("DELETE FROM units WHERE id = \(bind: id) RETURNING id").first() != nil
         }
     }
 
-    public func footprint(ofUnit id: UUID) async throws -> UnitFootprint {
+    package func footprint(ofUnit id: UUID) async throws -> UnitFootprint {
         try await driver.read { sql in
             let row = try await sql.raw("""
                 SELECT (SELECT count(*) FROM users WHERE unit_id = \(bind: id)) AS users,

@@ -5,7 +5,7 @@ import SQLKit
 extension SQLStore: UserStore {
     static let userColumns = "id, unit_id, email, name, role, disabled_at, created_at, updated_at"
 
-    public func insertUser(_ user: User, passwordHash: String) async throws {
+    package func insertUser(_ user: User, passwordHash: String) async throws {
         try await driver.transaction { sql in
             try await sql.raw("""
                 INSERT INTO users (id, unit_id, email, name, password_hash, role, disabled_at, created_at, updated_at)
@@ -16,7 +16,7 @@ extension SQLStore: UserStore {
         }
     }
 
-    public func listUsers(unitId: UUID?, role: Role?) async throws -> [User] {
+    package func listUsers(unitId: UUID?, role: Role?) async throws -> [User] {
         let users = try await driver.read { sql in
             var query = sql.select().column(SQLRaw(Self.userColumns)).from("users")
             if let unitId { query = query.where("unit_id", .equal, unitId) }
@@ -26,28 +26,28 @@ extension SQLStore: UserStore {
         return users.map { (key: $0.email.lowercased(), user: $0) }.sorted { $0.key < $1.key }.map(\.user)
     }
 
-    public func user(id: UUID) async throws -> User? {
+    package func user(id: UUID) async throws -> User? {
         try await driver.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE id = \(bind: id)").first()
                 .map(Self.user(from:))
         }
     }
 
-    public func user(email: String) async throws -> User? {
+    package func user(email: String) async throws -> User? {
         try await driver.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.userColumns) FROM users WHERE lower(email) = lower(\(bind: email))")
                 .first().map(Self.user(from:))
         }
     }
 
-    public func passwordHash(ofUser id: UUID) async throws -> String? {
+    package func passwordHash(ofUser id: UUID) async throws -> String? {
         try await driver.read { sql in
             try await sql.raw("SELECT password_hash FROM users WHERE id = \(bind: id)").first()?
                 .decode(column: "password_hash", as: String.self)
         }
     }
 
-    public func updateRole(ofUser id: UUID, role: Role, unitId: UUID?, at date: Date) async throws -> Bool {
+    package func updateRole(ofUser id: UUID, role: Role, unitId: UUID?, at date: Date) async throws -> Bool {
         try await driver.transaction { sql in
             try await sql.raw("""
                 UPDATE users SET role = \(bind: role.rawValue), unit_id = \(bind: unitId),
@@ -57,7 +57,7 @@ extension SQLStore: UserStore {
         }
     }
 
-    public func updatePasswordHash(ofUser id: UUID, hash: String, at date: Date) async throws -> Bool {
+    package func updatePasswordHash(ofUser id: UUID, hash: String, at date: Date) async throws -> Bool {
         try await driver.transaction { sql in
             try await sql.raw("""
                 UPDATE users SET password_hash = \(bind: hash), session_epoch = session_epoch + 1, updated_at = \(bind: date)
@@ -66,7 +66,7 @@ extension SQLStore: UserStore {
         }
     }
 
-    public func setDisabled(ofUser id: UUID, disabledAt: Date?, at date: Date) async throws -> Bool {
+    package func setDisabled(ofUser id: UUID, disabledAt: Date?, at date: Date) async throws -> Bool {
         try await driver.transaction { sql in
             try await sql.raw("""
                 UPDATE users SET disabled_at = \(bind: disabledAt), session_epoch = session_epoch + 1,
@@ -76,7 +76,7 @@ extension SQLStore: UserStore {
         }
     }
 
-    public func deleteUser(id: UUID) async throws -> Bool {
+    package func deleteUser(id: UUID) async throws -> Bool {
         try await driver.transaction { sql in
             try await sql.raw("DELETE FROM users WHERE id = \(bind: id) RETURNING id").first() != nil
         }

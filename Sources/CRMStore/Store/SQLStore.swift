@@ -4,14 +4,14 @@ import SQLKit
 
 /// The store, written once over SQLKit for SQLite and PostgreSQL. Each capability lives in its own
 /// extension file (`SQLStore+Units.swift`, `SQLStore+Users.swift`, …).
-public struct SQLStore: Sendable {
+package struct SQLStore: Sendable {
     let driver: any DatabaseDriver
 
     init(driver: any DatabaseDriver) {
         self.driver = driver
     }
 
-    public var dialect: SQLDialectName { driver.dialect }
+    package var dialect: SQLDialectName { driver.dialect }
 }
 
 extension SQLRow {
