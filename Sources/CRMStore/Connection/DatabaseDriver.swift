@@ -26,3 +26,36 @@ func withTimeout<T: Sendable>(
         return first
     }
 }
+
+/// Statement running shared by the single-connection drivers (the caller holds the connection's lock).
+enum SerializedConnection {
+    static func read<T>(
+        _ sql: any SQLDatabase, dialect: SQLDialectName, _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        do {
+            return try await body(sql)
+        } catch {
+            throw DatabaseErrors.translate(error, dialect: dialect)
+        }
+    }
+
+    /// BEGIN (in the dialect's form), body, COMMIT; ROLLBACK and a translated error on any failure.
+    static func transaction<T>(
+        _ sql: any SQLDatabase, begin: SQLQueryString, dialect: SQLDialectName,
+        _ body: (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        do {
+            try await sql.raw(begin).run()
+        } catch {
+            throw DatabaseErrors.translate(error, dialect: dialect)
+        }
+        do {
+            let result = try await body(sql)
+            try await sql.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            throw DatabaseErrors.translate(error, dialect: dialect)
+        }
+    }
+}

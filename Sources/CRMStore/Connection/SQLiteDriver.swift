@@ -58,30 +58,15 @@ final class SQLiteDriver: DatabaseDriver {
 
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
-            do {
-                return try await body(connection.sql(queryLogLevel: nil))
-            } catch {
-                throw DatabaseErrors.translate(error, dialect: .sqlite)
-            }
+            try await SerializedConnection.read(connection.sql(queryLogLevel: nil), dialect: .sqlite, body)
         }
     }
 
     func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await lock.withLock {
-            let sql = connection.sql(queryLogLevel: nil)
-            do {
-                try await sql.raw("BEGIN IMMEDIATE").run()
-            } catch {
-                throw DatabaseErrors.translate(error, dialect: .sqlite)
-            }
-            do {
-                let result = try await body(sql)
-                try await sql.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                throw DatabaseErrors.translate(error, dialect: .sqlite)
-            }
+            try await SerializedConnection.transaction(
+                connection.sql(queryLogLevel: nil), begin: "BEGIN IMMEDIATE", dialect: .sqlite, body
+            )
         }
     }
 

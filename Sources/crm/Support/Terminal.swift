@@ -35,6 +35,13 @@ enum Terminal {
         return ["y", "yes", "s", "sim"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
+    /// The guard of a destructive command: passes with --yes, asks on a terminal, refuses otherwise.
+    static func requireConfirmation(skip: Bool, question: String, subject: String) throws {
+        guard !skip else { return }
+        let confirmed = try confirm(question, refusal: "Not deleting \(subject) without confirmation: pass --yes.")
+        guard confirmed else { throw CRMError(.notConfirmed, "Cancelled: \(subject) was not deleted.") }
+    }
+
     /// Reads a line without echoing it (for passwords), restoring the terminal afterwards.
     static func readHiddenLine(prompt: String) -> String? {
         FileHandle.standardError.write(Data(prompt.utf8))

@@ -21,18 +21,14 @@ struct UnitsDeleteCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandContext.with(databaseOptions, outputOptions) { context in
             let unit = try await context.units.find(self.unit)
-            if !yes {
-                let counts = try await context.units.footprint(of: unit)
-                let what = counts.isEmpty
-                    ? "It has no users, contacts, messages or campaigns."
-                    : "This also deletes \(counts.users) user(s), \(counts.contacts) contact(s), "
-                        + "\(counts.messages) message(s) and \(counts.campaigns) campaign(s)."
-                let confirmed = try Terminal.confirm(
-                    "Delete unit '\(unit.name)' (\(unit.slug))? \(what)",
-                    refusal: "Not deleting unit \(unit.slug) without confirmation: pass --yes."
-                )
-                guard confirmed else { throw CRMError(.notConfirmed, "Cancelled: unit \(unit.slug) was not deleted.") }
-            }
+            let counts = try await context.units.footprint(of: unit)
+            let what = counts.isEmpty
+                ? "It has no users, contacts, messages or campaigns."
+                : "This also deletes \(counts.users) user(s), \(counts.contacts) contact(s), "
+                    + "\(counts.messages) message(s) and \(counts.campaigns) campaign(s)."
+            try Terminal.requireConfirmation(
+                skip: yes, question: "Delete unit '\(unit.name)' (\(unit.slug))? \(what)", subject: "unit \(unit.slug)"
+            )
             try await context.units.delete(unit)
             try context.output.emit(DeletedView(id: unit.id.text, kind: "unit")) {
                 "Deleted unit '\(unit.name)' (\(unit.slug))."

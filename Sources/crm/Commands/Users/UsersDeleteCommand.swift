@@ -21,13 +21,9 @@ struct UsersDeleteCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandContext.with(databaseOptions, outputOptions) { context in
             let user = try await context.users.find(self.user)
-            if !yes {
-                let confirmed = try Terminal.confirm(
-                    "Delete user \(user.email) (\(user.role.rawValue))?",
-                    refusal: "Not deleting user \(user.email) without confirmation: pass --yes."
-                )
-                guard confirmed else { throw CRMError(.notConfirmed, "Cancelled: \(user.email) was not deleted.") }
-            }
+            try Terminal.requireConfirmation(
+                skip: yes, question: "Delete user \(user.email) (\(user.role.rawValue))?", subject: "user \(user.email)"
+            )
             try await context.users.delete(user)
             try context.output.emit(DeletedView(id: user.id.text, kind: "user")) { "Deleted user \(user.email)." }
         }
