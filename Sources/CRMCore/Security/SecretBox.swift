@@ -116,9 +116,10 @@ package struct SecretBox: Sendable {
     }
 
     /// 64 hex digits, or base64 in either alphabet with or without padding, decoding to exactly 32 bytes.
+    /// Hex is tried first: no base64 text of 32 bytes is made only of an even number of hex digits.
     /// The message never repeats the value: it is a secret even when malformed.
     private static func parseKey(_ text: String, variable: String) throws -> SymmetricKey {
-        guard let bytes = hexBytes(text) ?? base64Bytes(text), bytes.count == 32 else {
+        guard let bytes = [UInt8](hexDigits: text) ?? base64Bytes(text), bytes.count == 32 else {
             throw CRMError.configuration(
                 "\(variable) must be 32 random bytes in base64 or hex (64 hex digits): "
                     + "generate one with `openssl rand -base64 32`."
@@ -127,16 +128,24 @@ package struct SecretBox: Sendable {
         return SymmetricKey(data: bytes)
     }
 
-    private static func hexBytes(_ text: String) -> [UInt8]? {
+    private static func base64Bytes(_ text: String) -> [UInt8]? {
+        let standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let padding = String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+        return Data(base64Encoded: standard + padding).map(Array.init)
+    }
+}
+
+extension [UInt8] {
+    /// Decodes hex digits (either case, an even count); nil for anything else.
+    init?(hexDigits text: String) {
         let digits = Array(text.utf8)
-        guard digits.count == 64 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
+        guard digits.count.isMultiple(of: 2) else { return nil }
+        self.init()
+        reserveCapacity(digits.count / 2)
         for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
+            guard let high = Self.hexValue(digits[index]), let low = Self.hexValue(digits[index + 1]) else { return nil }
+            append(high << 4 | low)
         }
-        return bytes
     }
 
     private static func hexValue(_ digit: UInt8) -> UInt8? {
@@ -146,12 +155,5 @@ package struct SecretBox: Sendable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-
-    private static func base64Bytes(_ text: String) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while standard.hasSuffix("=") { standard.removeLast() }
-        standard += String(repeating: "=", count: (4 - standard.count % 4) % 4)
-        return Data(base64Encoded: standard).map(Array.init)
     }
 }

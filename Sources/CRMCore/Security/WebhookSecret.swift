@@ -36,7 +36,7 @@ package enum WebhookSecret {
     /// after the indexed lookup, this check must not tell a prober how many leading bytes were right.
     /// A stored hash that is not 64 hex digits matches nothing.
     package static func matches(_ secret: String, hash: String) -> Bool {
-        guard let expected = digestBytes(hash) else { return false }
+        guard hash.utf8.count == 2 * SHA256.byteCount, let expected = [UInt8](hexDigits: hash) else { return false }
         let actual = Array(SHA256.hash(data: Array(secret.utf8)))
         var difference: UInt8 = 0
         for index in 0..<actual.count {
@@ -62,28 +62,6 @@ package enum WebhookSecret {
             UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"):
             true
         default: false
-        }
-    }
-
-    /// The 32 bytes that a stored hash (hex, either case) stands for, or nil if it is malformed.
-    private static func digestBytes(_ hash: String) -> [UInt8]? {
-        let digits = Array(hash.utf8)
-        guard digits.count == 2 * SHA256.byteCount else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(SHA256.byteCount)
-        for index in stride(from: 0, to: digits.count, by: 2) {
-            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-        }
-        return bytes
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }
