@@ -102,6 +102,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // End-to-end: runs the built `crm` binary as a user would.
-        .testTarget(name: "CLITests", dependencies: ["crm", "CRMTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["crm", "CRMTestSupport", "CRMStore", .product(name: "SQLKit", package: "sql-kit")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|db|qr|help)
+    units|users|whatsapp|db|qr|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users db qr help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'units users whatsapp db qr help' -- "${cur}"))
         ;;
     esac
 }
@@ -449,6 +449,81 @@ _crm_users_delete() {
 
     # Offer option value completions
     case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_whatsapp() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __crm_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    configure)
+        # Offer subcommand argument completions
+        "_crm_whatsapp_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'configure' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_whatsapp_configure() {
+    repeating_flags=()
+    non_repeating_flags=(--token-stdin --force --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --provider --instance --phone-number-id --access-token --app-secret --verify-token --graph-version --instance-id --instance-token --client-token --base-url --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--provider')
+        __crm_add_completions -W 'evolution'$'\n''meta'$'\n''zapi'
+        return
+        ;;
+    '--instance')
+        return
+        ;;
+    '--phone-number-id')
+        return
+        ;;
+    '--access-token')
+        return
+        ;;
+    '--app-secret')
+        return
+        ;;
+    '--verify-token')
+        return
+        ;;
+    '--graph-version')
+        return
+        ;;
+    '--instance-id')
+        return
+        ;;
+    '--instance-token')
+        return
+        ;;
+    '--client-token')
+        return
+        ;;
+    '--base-url')
+        return
+        ;;
     '--database')
         return
         ;;

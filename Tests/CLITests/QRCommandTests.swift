@@ -18,7 +18,7 @@ struct QRCommandTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = CLIRunner.readAll(output.fileHandleForReading)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "zbarimg failed (apt-get install zbar-tools)")
         var text = String(decoding: data, as: UTF8.self)

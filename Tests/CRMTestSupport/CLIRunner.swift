@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Runs the built `crm` binary as a user or a script would: arguments, environment, stdin, exit code.
 package struct CLIRunner: Sendable {
     package struct Result: Sendable, CustomStringConvertible {
@@ -56,6 +60,23 @@ package struct CLIRunner: Sendable {
         }
     }
 
+    /// Reads a pipe to its end. FileHandle.readDataToEndOfFile traps on EINTR, which a signal
+    /// delivered to the test process (another test's server) can cause; read(2) is retried instead.
+    package static func readAll(_ handle: FileHandle) -> Data {
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = read(handle.fileDescriptor, &buffer, buffer.count)
+            if count > 0 {
+                data.append(contentsOf: buffer[0..<count])
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                return data
+            }
+        }
+    }
+
     /// Runs `crm arguments…`, writing `stdin` (and closing it) when given; kills it after `timeout` seconds.
     @discardableResult
     package func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeout: Double = 60)
@@ -81,8 +102,8 @@ package struct CLIRunner: Sendable {
         let group = DispatchGroup()
         nonisolated(unsafe) var outData = Data()
         nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = output.fileHandleForReading.readDataToEndOfFile() }
-        DispatchQueue.global().async(group: group) { errData = errors.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { outData = Self.readAll(output.fileHandleForReading) }
+        DispatchQueue.global().async(group: group) { errData = Self.readAll(errors.fileHandleForReading) }
         group.wait()
         process.waitUntilExit()
         killer.cancel()

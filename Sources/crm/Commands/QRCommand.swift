@@ -145,7 +145,7 @@ struct QRCommand: ParsableCommand {
 
 /// All of standard input, less one trailing newline ("\n" or "\r\n").
 private func readStandardInput() -> [UInt8] {
-    var bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+    var bytes = StandardInput.readAll()
     if bytes.last == UInt8(ascii: "\n") {
         bytes.removeLast()
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }

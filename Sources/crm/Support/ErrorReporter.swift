@@ -16,7 +16,10 @@ enum ErrorReporter {
             case .foreignKeyViolation: print("A record this one refers to does not exist.", status: .notFound)
             case .constraintViolation: print("The database refused the value: check the input.", status: .invalidInput)
             }
-        case is ValidationError, is CleanExit, is ExitCode:
+        case let error as ValidationError:
+            // Thrown by a command's run(): the message alone (the root's usage line would mislead).
+            print(error.message + " See --help.", status: .usage)
+        case is CleanExit, is ExitCode:
             CRM.exit(withError: error)
         case is CancellationError:
             print("Interrupted.", status: .cancelled)

@@ -79,7 +79,7 @@ enum Terminal {
 
     /// Reads a secret piped to stdin; one trailing newline is dropped.
     static func readSecretFromStdin(what: String) throws -> String {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
+        let data = Data(StandardInput.readAll())
         guard var text = String(data: data, encoding: .utf8) else {
             throw CRMError.invalidInput("The \(what) on stdin is not UTF-8 text.")
         }
