@@ -15,7 +15,7 @@ struct CLIFixture {
         let url = try await TestDatabases.freshURL(kind)
         let fixture = CLIFixture(kind: kind, folder: folder, databaseURL: url, cli: CLIRunner(dataFolder: folder))
         if migrate {
-            let result = try fixture.crm("db", "migrate")
+            let result = try await fixture.crm("db", "migrate")
             #expect(result.status == 0, "\(result)")
         }
         return fixture
@@ -23,14 +23,14 @@ struct CLIFixture {
 
     /// Runs crm against this fixture's database.
     @discardableResult
-    func crm(_ arguments: String..., stdin: String? = nil) throws -> CLIRunner.Result {
-        try cli.run(arguments + ["--database", databaseURL], stdin: stdin)
+    func crm(_ arguments: String..., stdin: String? = nil) async throws -> CLIRunner.Result {
+        try await cli.run(arguments + ["--database", databaseURL], stdin: stdin)
     }
 
     /// The whole visible state, to prove that a failed command changed nothing.
-    func snapshot() throws -> String {
-        let units = try crm("units", "list", "--json")
-        let users = try crm("users", "list", "--json")
+    func snapshot() async throws -> String {
+        let units = try await crm("units", "list", "--json")
+        let users = try await crm("users", "list", "--json")
         return units.stdout + users.stdout
     }
 }

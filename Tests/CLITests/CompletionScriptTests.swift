@@ -10,8 +10,8 @@ struct CompletionScriptTests {
     @Test("completions/ matches what the binary generates (run scripts/generate-completions.sh)", arguments: [
         ("bash", "crm.bash"), ("zsh", "_crm"), ("fish", "crm.fish"),
     ])
-    func current(shell: String, file: String) throws {
-        let generated = try CLIRunner(dataFolder: try TestDatabases.temporaryFolder())
+    func current(shell: String, file: String) async throws {
+        let generated = try await CLIRunner(dataFolder: try TestDatabases.temporaryFolder())
             .run(["--generate-completion-script", shell])
         #expect(generated.status == 0)
         let checkedIn = try String(contentsOf: Self.repository.appendingPathComponent("completions/\(file)"), encoding: .utf8)

@@ -25,7 +25,7 @@ struct InteractivePromptTests {
         let screen = try await terminal.waitFor("[exit ")
         #expect(screen.contains("[exit 0]"), "\(screen)")
         #expect(!screen.contains(password), "the password was echoed:\n\(screen)")
-        #expect(try f.crm("users", "show", "tty@example.com").status == 0)
+        #expect(try await f.crm("users", "show", "tty@example.com").status == 0)
     }
 
     @Test("two different passwords are refused")
@@ -39,23 +39,23 @@ struct InteractivePromptTests {
         let screen = try await terminal.waitFor("[exit ")
         #expect(screen.contains("differ"), "\(screen)")
         #expect(screen.contains("[exit 65]"), "\(screen)")
-        #expect(try f.crm("users", "show", "tty@example.com").status == 66)
+        #expect(try await f.crm("users", "show", "tty@example.com").status == 66)
     }
 
     @Test("delete asks on a terminal: 'n' keeps the unit, 'y' deletes it")
     func confirmation() async throws {
         let f = try await CLIFixture.make(.sqlite)
-        try #require(try f.crm("units", "create", "Loja").status == 0)
+        try #require(try await f.crm("units", "create", "Loja").status == 0)
         let declined = try session(f, ["units", "delete", "loja"])
         try await declined.waitFor("[y/N]")
         try declined.type("n")
         #expect(try await declined.waitFor("[exit ").contains("[exit 1]"))
-        #expect(try f.crm("units", "show", "loja").status == 0)
+        #expect(try await f.crm("units", "show", "loja").status == 0)
 
         let accepted = try session(f, ["units", "delete", "loja"])
         try await accepted.waitFor("[y/N]")
         try accepted.type("y")
         #expect(try await accepted.waitFor("[exit ").contains("[exit 0]"))
-        #expect(try f.crm("units", "show", "loja").status == 66)
+        #expect(try await f.crm("units", "show", "loja").status == 66)
     }
 }

@@ -50,12 +50,17 @@ package struct CLIRunner: Sendable {
         self.environment = environment
     }
 
-    /// Like `run`, on a thread of its own: several processes can run at the same instant without
-    /// occupying the test runner's few cooperative threads.
-    package func runConcurrently(_ arguments: [String], stdin: String? = nil) async throws -> Result {
+    /// Runs `crm arguments…` on a thread of its own and waits for it without blocking the test
+    /// runner's few cooperative threads (other tests' servers and actors keep running meanwhile).
+    @discardableResult
+    package func run(
+        _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeout: Double = 60
+    ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
-                continuation.resume(with: Swift.Result<CLIRunner.Result, any Error> { try self.run(arguments, stdin: stdin) })
+                continuation.resume(with: Swift.Result<CLIRunner.Result, any Error> {
+                    try self.runBlocking(arguments, stdin: stdin, environment: extra, timeout: timeout)
+                })
             }
         }
     }
@@ -78,8 +83,7 @@ package struct CLIRunner: Sendable {
     }
 
     /// Runs `crm arguments…`, writing `stdin` (and closing it) when given; kills it after `timeout` seconds.
-    @discardableResult
-    package func run(_ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeout: Double = 60)
+    private func runBlocking(_ arguments: [String], stdin: String?, environment extra: [String: String], timeout: Double)
         throws -> Result
     {
         let process = Process()
