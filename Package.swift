@@ -47,7 +47,17 @@ let package = Package(
         ),
 
         // Provider adapters: webhook parsers (and, later, the HTTP clients).
-        .target(name: "CRMProviders", dependencies: ["CRMCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "CRMProviders",
+            dependencies: [
+                "CRMCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // The one Store adapter, over SQLKit, for SQLite and PostgreSQL; migrations embedded from db/.
         .target(
@@ -111,7 +121,14 @@ let package = Package(
 
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
         .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CRMProvidersTests", dependencies: ["CRMProviders", "CRMCore"]),
+        .testTarget(
+            name: "CRMProvidersTests",
+            dependencies: [
+                "CRMProviders", "CRMCore", "CRMSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "CRMSimulatorTests",
             dependencies: [
