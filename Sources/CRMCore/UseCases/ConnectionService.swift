@@ -23,9 +23,8 @@ package struct ConnectionService: Sendable {
     ) async throws -> Configured {
         let (instance, sealedCredentials, masked) = try seal(settings, unit: unit, secretBox: secretBox)
         let existing = try await store.connection(unitId: unit.id)
-        if let existing, existing.status.state == .connected, !force,
-            existing.provider != settings.provider || existing.instanceName != instance
-        {
+        let switching = existing.map { $0.provider != settings.provider || $0.instanceName != instance } ?? true
+        if let existing, existing.status.state == .connected, !force, switching {
             throw CRMError.conflict(
                 "Unit \(unit.slug) is connected through \(existing.provider.rawValue) instance \(existing.instanceName): "
                     + "disconnect it first, or pass --force to switch anyway."
@@ -35,7 +34,7 @@ package struct ConnectionService: Sendable {
         var connection = existing ?? WhatsAppConnection(
             unitId: unit.id, provider: settings.provider, instanceName: instance, createdAt: date, updatedAt: date
         )
-        if existing?.provider != settings.provider || existing?.instanceName != instance {
+        if switching {
             connection.status = .new  // a different instance starts unpaired
         }
         connection.provider = settings.provider

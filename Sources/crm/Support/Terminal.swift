@@ -35,9 +35,8 @@ enum Terminal {
         return ["y", "yes", "s", "sim"].contains(answer.trimmingCharacters(in: .whitespaces).lowercased())
     }
 
-    /// The guard of a destructive command: passes with --yes, asks on a terminal, refuses otherwise.
-    static func requireConfirmation(skip: Bool, question: String, subject: String) throws {
-        guard !skip else { return }
+    /// The guard of a destructive command run without --yes: asks on a terminal, refuses otherwise.
+    static func requireConfirmation(question: String, subject: String) throws {
         let confirmed = try confirm(question, refusal: "Not deleting \(subject) without confirmation: pass --yes.")
         guard confirmed else { throw CRMError(.notConfirmed, "Cancelled: \(subject) was not deleted.") }
     }

@@ -21,14 +21,16 @@ struct UnitsDeleteCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandContext.with(databaseOptions, outputOptions) { context in
             let unit = try await context.units.find(self.unit)
-            let counts = try await context.units.footprint(of: unit)
-            let what = counts.isEmpty
-                ? "It has no users, contacts, messages or campaigns."
-                : "This also deletes \(counts.users) user(s), \(counts.contacts) contact(s), "
-                    + "\(counts.messages) message(s) and \(counts.campaigns) campaign(s)."
-            try Terminal.requireConfirmation(
-                skip: yes, question: "Delete unit '\(unit.name)' (\(unit.slug))? \(what)", subject: "unit \(unit.slug)"
-            )
+            if !yes {  // the counts only serve the question
+                let counts = try await context.units.footprint(of: unit)
+                let what = counts.isEmpty
+                    ? "It has no users, contacts, messages or campaigns."
+                    : "This also deletes \(counts.users) user(s), \(counts.contacts) contact(s), "
+                        + "\(counts.messages) message(s) and \(counts.campaigns) campaign(s)."
+                try Terminal.requireConfirmation(
+                    question: "Delete unit '\(unit.name)' (\(unit.slug))? \(what)", subject: "unit \(unit.slug)"
+                )
+            }
             try await context.units.delete(unit)
             try context.output.emit(DeletedView(id: unit.id.text, kind: "unit")) {
                 "Deleted unit '\(unit.name)' (\(unit.slug))."

@@ -21,9 +21,11 @@ struct UsersDeleteCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandContext.with(databaseOptions, outputOptions) { context in
             let user = try await context.users.find(self.user)
-            try Terminal.requireConfirmation(
-                skip: yes, question: "Delete user \(user.email) (\(user.role.rawValue))?", subject: "user \(user.email)"
-            )
+            if !yes {
+                try Terminal.requireConfirmation(
+                    question: "Delete user \(user.email) (\(user.role.rawValue))?", subject: "user \(user.email)"
+                )
+            }
             try await context.users.delete(user)
             try context.output.emit(DeletedView(id: user.id.text, kind: "user")) { "Deleted user \(user.email)." }
         }
