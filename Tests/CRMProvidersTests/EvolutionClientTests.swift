@@ -105,14 +105,16 @@ struct EvolutionClientTests {
             #expect(update.qr == created.qrCode?.qr)
             #expect(update.pairingCode == nil)
             #expect(try await client.connectionState(instance: "unit-qr") == .connecting)
+            #expect(try await client.connectedPhone(instance: "unit-qr") == nil)
         }
     }
 
     @Test func afterTheScanTheInstanceIsConnectedAndHasNoQRCode() async throws {
         try await Self.withEvolution { client, simulator in
             _ = try await client.ensureInstance(named: "unit-scan", webhookURL: Self.webhookURL)
-            #expect(await simulator.scan(instance: "unit-scan"))
+            #expect(await simulator.scan(instance: "unit-scan", phone: "5511988887777"))
             #expect(try await client.connectionState(instance: "unit-scan") == .connected)
+            #expect(try await client.connectedPhone(instance: "unit-scan") == "5511988887777")
             #expect(try await client.requestQRCode(instance: "unit-scan") == nil)
             let reused = try await client.ensureInstance(named: "unit-scan", webhookURL: Self.webhookURL)
             #expect(!reused.created && reused.state == .connected)

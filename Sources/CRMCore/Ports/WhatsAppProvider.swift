@@ -16,6 +16,10 @@ package protocol WhatsAppProvider: Sendable {
 
     func connectionState(instance: String) async throws -> ConnectionState
 
+    /// The digits of the paired number (country code first) when the instance is connected and
+    /// the provider tells it; `nil` otherwise. For "connected as +55 11 9****-4321".
+    func connectedPhone(instance: String) async throws -> String?
+
     /// Ends the WhatsApp session; succeeds when it is already closed.
     func logout(instance: String) async throws
 

@@ -122,6 +122,19 @@ package final class EvolutionClient: WhatsAppProvider {
         }
     }
 
+    package func connectedPhone(instance: String) async throws -> String? {
+        let query = Self.segment(instance).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? instance
+        return try await retry.run("instance.fetch", logger: logger) {
+            let response = try await call(.GET, "/instance/fetchInstances?instanceName=\(query)")
+            let reply = try decode([EvolutionClientWire.FetchedInstance].self, response, instance: instance)
+            guard let match = reply.first(where: { $0.name == instance }) ?? reply.first,
+                  Self.connectionState(match.connectionStatus) == .connected,
+                  let jid = match.ownerJid else { return nil }
+            let digits = String(jid.prefix { $0 != "@" && $0 != ":" }.filter(\.isASCII).filter(\.isNumber))
+            return digits.isEmpty ? nil : digits
+        }
+    }
+
     package func logout(instance: String) async throws {
         try await retry.run("instance.logout", logger: logger) {
             let response = try await call(.DELETE, "/instance/logout/\(Self.segment(instance))")

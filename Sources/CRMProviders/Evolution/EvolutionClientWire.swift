@@ -62,6 +62,14 @@ enum EvolutionClientWire {
         var instance: InstanceState
     }
 
+    /// One element of `GET /instance/fetchInstances?instanceName=…`.
+    struct FetchedInstance: Decodable {
+        var name: String?
+        var connectionStatus: String?
+        /// `5511999990001@s.whatsapp.net` once paired.
+        var ownerJid: String?
+    }
+
     struct SendTextResponse: Decodable {
         struct Key: Decodable { var id: String }
         var key: Key
