@@ -97,7 +97,7 @@ let package = Package(
         .executableTarget(
             name: "crm",
             dependencies: [
-                "CRMCore", "CRMStore", "CRMProviders", "QRCode",
+                "CRMCore", "CRMStore", "CRMProviders", "CRMSimulator", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,7 +152,10 @@ let package = Package(
         // End-to-end: runs the built `crm` binary as a user would.
         .testTarget(
             name: "CLITests",
-            dependencies: ["crm", "CRMTestSupport", "CRMStore", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: [
+                "crm", "CRMTestSupport", "CRMStore", "CRMCore", "CRMSimulator", "QRCode",
+                .product(name: "SQLKit", package: "sql-kit"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|whatsapp|db|qr|help)
+    units|users|whatsapp|db|qr|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users whatsapp db qr help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'units users whatsapp db qr simulator help' -- "${cur}"))
         ;;
     esac
 }
@@ -467,13 +467,13 @@ _crm_whatsapp() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    configure)
+    configure|connect|status|qrcode|disconnect)
         # Offer subcommand argument completions
         "_crm_whatsapp_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'configure' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'configure connect status qrcode disconnect' -- "${cur}"))
         ;;
     esac
 }
@@ -522,6 +522,94 @@ _crm_whatsapp_configure() {
         return
         ;;
     '--base-url')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_whatsapp_connect() {
+    repeating_flags=()
+    non_repeating_flags=(--wait --no-wait --reset --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --provider --timeout --png --base-url --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--provider')
+        __crm_add_completions -W 'evolution'$'\n''meta'$'\n''zapi'
+        return
+        ;;
+    '--timeout')
+        return
+        ;;
+    '--png')
+        return
+        ;;
+    '--base-url')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_whatsapp_status() {
+    repeating_flags=()
+    non_repeating_flags=(--watch --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_whatsapp_qrcode() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --png --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--png')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_whatsapp_disconnect() {
+    repeating_flags=()
+    non_repeating_flags=(--yes --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
         return
         ;;
     '--database')
@@ -606,6 +694,59 @@ _crm_qr() {
         return
         ;;
     '--scale')
+        return
+        ;;
+    esac
+}
+
+_crm_simulator() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __crm_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    serve)
+        # Offer subcommand argument completions
+        "_crm_simulator_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'serve' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_simulator_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--host --port --api-key --auto-pair --qr-rotation --ack-delay)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--api-key')
+        return
+        ;;
+    '--auto-pair')
+        return
+        ;;
+    '--qr-rotation')
+        return
+        ;;
+    '--ack-delay')
         return
         ;;
     esac

@@ -14,6 +14,8 @@ package struct CRMError: Error, Sendable, Equatable, CustomStringConvertible {
         case unavailable
         /// The configuration is wrong or incomplete (bad URL, pending migrations, missing key).
         case configuration
+        /// Waited too long for something outside crm (a QR code scan, a provider): trying again may work.
+        case timedOut
         /// A destructive action was not confirmed.
         case notConfirmed
         /// A bug or an unexpected state; the message stays free of internals.

@@ -103,12 +103,16 @@ package struct CLIRunner: Sendable {
         let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
         // Read both pipes to the end before waiting, so that a full pipe never blocks the child.
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
+        // stderr is read on a thread of its own, never on Dispatch's global queue: its few threads
+        // are also Swift concurrency's cooperative pool, which blocking reads would starve.
+        let errorsRead = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var errData = Data()
-        DispatchQueue.global().async(group: group) { outData = Self.readAll(output.fileHandleForReading) }
-        DispatchQueue.global().async(group: group) { errData = Self.readAll(errors.fileHandleForReading) }
-        group.wait()
+        Thread.detachNewThread {
+            errData = Self.readAll(errors.fileHandleForReading)
+            errorsRead.signal()
+        }
+        let outData = Self.readAll(output.fileHandleForReading)
+        errorsRead.wait()
         process.waitUntilExit()
         killer.cancel()
         return Result(

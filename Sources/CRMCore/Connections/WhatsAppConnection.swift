@@ -11,6 +11,8 @@ package struct WhatsAppConnection: Sendable, Equatable {
     package var status: ConnectionStatus
     /// SHA-256 of the secret in the unit's webhook URL; the secret itself is never stored.
     package var webhookSecretHash: String?
+    /// The same secret sealed with CRM_SECRET_KEY, so that the URL can be shown again and stays stable.
+    package var sealedWebhookSecret: Data?
     /// Provider credentials sealed with CRM_SECRET_KEY (AES-GCM); never stored in clear.
     package var sealedCredentials: Data?
     package var createdAt: Date
@@ -18,7 +20,8 @@ package struct WhatsAppConnection: Sendable, Equatable {
 
     package init(
         id: UUID = UUID(), unitId: UUID, provider: ProviderKind, instanceName: String, status: ConnectionStatus = .new,
-        webhookSecretHash: String? = nil, sealedCredentials: Data? = nil, createdAt: Date, updatedAt: Date
+        webhookSecretHash: String? = nil, sealedWebhookSecret: Data? = nil, sealedCredentials: Data? = nil,
+        createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.unitId = unitId
@@ -26,6 +29,7 @@ package struct WhatsAppConnection: Sendable, Equatable {
         self.instanceName = instanceName
         self.status = status
         self.webhookSecretHash = webhookSecretHash
+        self.sealedWebhookSecret = sealedWebhookSecret
         self.sealedCredentials = sealedCredentials
         self.createdAt = createdAt
         self.updatedAt = updatedAt

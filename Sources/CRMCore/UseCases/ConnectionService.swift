@@ -69,7 +69,7 @@ package struct ConnectionService: Sendable {
     private func seal(_ settings: ProviderSettings, unit: BusinessUnit, secretBox: () throws -> SecretBox) throws
         -> (instance: String, sealed: Data?, masked: [String: String])
     {
-        let context = "unit:\(unit.id.uuidString.lowercased()):\(settings.provider.rawValue)"
+        let context = ConnectionSecrets.credentialsContext(unitId: unit.id, provider: settings.provider)
         switch settings {
         case .evolution(let instance):
             return (try Self.evolutionInstanceName(for: unit, given: instance), nil, [:])

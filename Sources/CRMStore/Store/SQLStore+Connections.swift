@@ -5,7 +5,8 @@ import SQLKit
 extension SQLStore: ConnectionStore {
     static let connectionColumns = """
         id, unit_id, provider, instance_name, status, status_reason, qr_code, pairing_code, phone, connected_at,
-        disconnected_at, qr_updated_at, status_changed_at, webhook_secret_hash, sealed_credentials, created_at, updated_at
+        disconnected_at, qr_updated_at, status_changed_at, webhook_secret_hash, sealed_webhook_secret, sealed_credentials, created_at,
+        updated_at
         """
 
     package func connection(unitId: UUID) async throws -> WhatsAppConnection? {
@@ -41,15 +42,27 @@ extension SQLStore: ConnectionStore {
                         \(bind: connection.instanceName), \(bind: status.state.rawValue), \(bind: status.reason?.rawValue),
                         \(bind: status.qrCode), \(bind: status.pairingCode), \(bind: status.phone), \(bind: status.connectedAt),
                         \(bind: status.disconnectedAt), \(bind: status.qrUpdatedAt), \(bind: status.changedAt),
-                        \(bind: connection.webhookSecretHash), \(bind: connection.sealedCredentials),
+                        \(bind: connection.webhookSecretHash), \(bind: connection.sealedWebhookSecret),
+                        \(bind: connection.sealedCredentials),
                         \(bind: connection.createdAt), \(bind: connection.updatedAt))
                 ON CONFLICT (unit_id) DO UPDATE SET
                     provider = excluded.provider, instance_name = excluded.instance_name, status = excluded.status,
                     status_reason = excluded.status_reason, qr_code = excluded.qr_code, pairing_code = excluded.pairing_code,
                     phone = excluded.phone, connected_at = excluded.connected_at, disconnected_at = excluded.disconnected_at,
                     qr_updated_at = excluded.qr_updated_at, status_changed_at = excluded.status_changed_at,
-                    webhook_secret_hash = excluded.webhook_secret_hash, sealed_credentials = excluded.sealed_credentials,
+                    webhook_secret_hash = excluded.webhook_secret_hash,
+                    sealed_webhook_secret = excluded.sealed_webhook_secret, sealed_credentials = excluded.sealed_credentials,
                     updated_at = excluded.updated_at
+                """).run()
+        }
+    }
+
+    package func setWebhookSecret(unitId: UUID, hash: String, sealed: Data, at date: Date) async throws {
+        try await driver.transaction { sql in
+            try await sql.raw("""
+                UPDATE unit_whatsapp_connections SET webhook_secret_hash = \(bind: hash),
+                    sealed_webhook_secret = \(bind: sealed), updated_at = \(bind: date)
+                WHERE unit_id = \(bind: unitId)
                 """).run()
         }
     }
@@ -102,6 +115,7 @@ extension SQLStore: ConnectionStore {
                 changedAt: try row.optional("status_changed_at")
             ),
             webhookSecretHash: try row.optional("webhook_secret_hash"),
+            sealedWebhookSecret: try row.optional("sealed_webhook_secret", as: Data.self),
             sealedCredentials: try row.optional("sealed_credentials", as: Data.self),
             createdAt: try row.decode(column: "created_at", as: Date.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self)

@@ -131,7 +131,7 @@ struct QRCommand: ParsableCommand {
             // no-color.org: a non-empty NO_COLOR turns colours off.
             let colours = format == .terminal && toTerminal && (environment["NO_COLOR"] ?? "").isEmpty
                 && environment["TERM"] != "dumb"
-            let fit = try QRCode.fittingTerminal(bytes: payload, maxColumns: terminalColumns(toTerminal: toTerminal),
+            let fit = try QRCode.fittingTerminal(bytes: payload, maxColumns: Terminal.columns(of: toTerminal ? STDOUT_FILENO : -1),
                                                  ecc: ecc.ecc, quietZone: quietZone)
             if fit.code.ecc != ecc.ecc {
                 FileHandle.standardError.write(Data(
@@ -151,17 +151,4 @@ private func readStandardInput() -> [UInt8] {
         if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
     }
     return bytes
-}
-
-/// The width to fit: the terminal's when writing to one, else $COLUMNS if
-/// set, else no limit.
-private func terminalColumns(toTerminal: Bool) -> Int {
-    if toTerminal {
-        var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
-    }
-    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
-        return columns
-    }
-    return toTerminal ? 80 : Int.max
 }

@@ -9,6 +9,10 @@ enum ErrorReporter {
         switch error {
         case let error as CRMError:
             print(error.message, status: ExitStatus(error.kind))
+        case let error as ProviderError:
+            print(error.message, status: ExitStatus(error.error.kind))
+        case let error as OutputFileError:
+            print(error.message, status: .cannotWriteOutput)
         case let error as StoreError:
             // A use case should have translated it; say what kind of refusal it was, nothing more.
             switch error {

@@ -14,6 +14,10 @@ enum ExitStatus: Int32, CaseIterable {
     case unavailable = 69
     /// A bug: the message says to report it.
     case internalError = 70
+    /// An output file (crm qr --output, --png) cannot be written.
+    case cannotWriteOutput = 73
+    /// Timed out waiting for something outside crm (a QR scan): trying again may work (EX_TEMPFAIL).
+    case timedOut = 75
     case configuration = 78
 
     init(_ kind: CRMError.Kind) {
@@ -23,6 +27,7 @@ enum ExitStatus: Int32, CaseIterable {
         case .conflict: self = .conflict
         case .unavailable: self = .unavailable
         case .configuration: self = .configuration
+        case .timedOut: self = .timedOut
         case .notConfirmed: self = .cancelled
         case .internal: self = .internalError
         }

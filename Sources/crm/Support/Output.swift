@@ -43,6 +43,16 @@ extension Date {
         formatted(Self.shortStyle)
     }
 
+    /// "16:11:07" in the local time zone, for status lines.
+    var timeDisplay: String {
+        formatted(Self.timeStyle)
+    }
+
+    private static let timeStyle = Date.VerbatimFormatStyle(
+        format: "\(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits)",
+        timeZone: .current, calendar: Calendar(identifier: .gregorian)
+    )
+
     private static let shortStyle = Date.VerbatimFormatStyle(
         format: "\(year: .defaultDigits)-\(month: .twoDigits)-\(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits)",
         timeZone: .current, calendar: Calendar(identifier: .gregorian)

@@ -21,6 +21,20 @@ enum Terminal {
         return forStderr ? stderrIsTerminal : stdoutIsTerminal
     }
 
+    /// The width to fit on `descriptor`: the terminal's when it is one, else $COLUMNS if set, else
+    /// no limit (a file or pipe does not wrap).
+    static func columns(of descriptor: Int32) -> Int {
+        let isTerminal = isatty(descriptor) == 1
+        if isTerminal {
+            var size = winsize()
+            if ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
+        }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+            return columns
+        }
+        return isTerminal ? 80 : Int.max
+    }
+
     static func writeError(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }

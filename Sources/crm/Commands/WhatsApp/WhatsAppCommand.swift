@@ -4,7 +4,10 @@ import ArgumentParser
 struct WhatsAppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "whatsapp",
-        abstract: "Configure a unit's WhatsApp provider (pairing, status and disconnect are on the way).",
-        subcommands: [WhatsAppConfigureCommand.self]
+        abstract: "Pair, watch and disconnect each unit's WhatsApp number.",
+        subcommands: [
+            WhatsAppConfigureCommand.self, WhatsAppConnectCommand.self, WhatsAppStatusCommand.self,
+            WhatsAppQRCodeCommand.self, WhatsAppDisconnectCommand.self,
+        ]
     )
 }

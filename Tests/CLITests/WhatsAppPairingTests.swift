@@ -1,0 +1,192 @@
+import CRMCore
+import CRMSimulator
+import CRMTestSupport
+import Foundation
+import QRCode
+import Testing
+
+/// `crm whatsapp connect|status|qrcode|disconnect` end to end: the built binary, a real database,
+/// and the Evolution simulator over loopback HTTP.
+@Suite("crm whatsapp pairing (end to end, Evolution)")
+struct WhatsAppPairingTests {
+    /// The drawing crm prints for `code` on a pipe (plain half blocks, the test's COLUMNS).
+    static func drawing(_ code: String) throws -> String {
+        let fit = try QRCode.fittingTerminal(text: code, maxColumns: PairingFixture.columns)
+        return fit.code.terminalString(style: .plain, quietZone: fit.quietZone)
+    }
+
+    @Test("connect --no-wait shows the simulator's QR and registers a stable webhook URL; the scan connects", arguments: TestDatabaseKind.available)
+    func connectThenScan(kind: TestDatabaseKind) async throws {
+        try await PairingFixture.with(kind) { f in
+            let first = try await f.whatsapp(["connect", "--no-wait", "--json"])
+            #expect(first.status == 0, "\(first)")
+            let json = try #require(first.json as? [String: Any])
+            let instance = try #require(await f.simulator.instance("crm-loja"))
+            #expect(json["qr"] as? String == instance.qrCode)
+            #expect(json["createdInstance"] as? Bool == true)
+            let connection = try #require(json["connection"] as? [String: Any])
+            #expect(connection["state"] as? String == "qr")
+            #expect(connection["statusReason"] as? String == "waiting_scan")
+            let url = try #require(json["webhookURL"] as? String)
+            let prefix = PairingFixture.baseURL + "/webhooks/whatsapp/evolution/"
+            #expect(url.hasPrefix(prefix))
+            let secret = String(url.dropFirst(prefix.count))
+            #expect(WebhookSecret.isWellFormed(secret))
+            #expect(instance.webhookURL == url, "the provider must post to the URL crm prints")
+
+            // Stored: the hash and the sealed secret, never the secret in clear.
+            let stored = try #require(try await f.storedConnection())
+            #expect(stored.webhookSecretHash == WebhookSecret.hash(secret))
+            let sealed = try #require(stored.sealedWebhookSecret)
+            #expect(sealed.range(of: Data(secret.utf8)) == nil)
+            #expect(stored.status.state == .qr && stored.status.qrCode == instance.qrCode)
+
+            // Again: the same instance and the same URL (a webhook configured elsewhere stays valid).
+            let second = try await f.whatsapp(["connect", "--no-wait", "--json"])
+            let again = try #require(second.json as? [String: Any])
+            #expect(again["webhookURL"] as? String == url)
+            #expect(again["createdInstance"] as? Bool == false)
+
+            #expect(await f.simulator.scan(instance: "crm-loja", phone: "5511987654321"))
+            let status = try await f.whatsapp(["status", "--json"])
+            #expect(status.status == 0, "\(status)")
+            let view = try #require(status.json as? [String: Any])
+            #expect(view["source"] as? String == "provider")
+            let connected = try #require(view["connection"] as? [String: Any])
+            #expect(connected["state"] as? String == "connected")
+            #expect(connected["phone"] as? String == "+55 11 9****-4321")
+            #expect(connected["connectedAt"] is String)
+            #expect(!status.stdout.contains("987654321"))
+
+            let already = try await f.whatsapp(["connect"])
+            #expect(already.status == 0, "\(already)")
+            #expect(already.stdout.contains("already connected as +55 11 9****-4321"))
+            #expect(!already.stdout.contains("▀") && !already.stdout.contains("█"))
+        }
+    }
+
+    @Test("connect --wait redraws the rotated QR, writes the PNG, and ends connected")
+    func waitFollowsRotation() async throws {
+        try await PairingFixture.with(.sqlite) { f in
+            let folder = f.base.folder
+            let png = folder.appendingPathComponent("pairing.png").path
+            async let run = f.whatsapp(["connect", "--wait", "--png", png, "--timeout", "60"])
+            let first = try await f.waitForInstance { _ in true }.qrCode
+            try await waitForStoredCode(f, first)
+            #expect(await f.simulator.rotate(instance: "crm-loja"))
+            let second = try await f.waitForInstance { $0.qrCode != first }.qrCode
+            try await waitForStoredCode(f, second)  // crm saw the rotation
+            try await waitForPNG(png, second)
+            #expect(await f.simulator.scan(instance: "crm-loja", phone: "5521912345678"))
+            let result = try await run
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains(try Self.drawing(first)))
+            #expect(result.stdout.contains(try Self.drawing(second)))
+            #expect(result.stdout.hasSuffix("Connected as +55 21 9****-5678.\n"), "\(result.stdout.suffix(200))")
+            let stored = try #require(try await f.storedConnection())
+            #expect(stored.status.state == .connected && stored.status.phone == "5521912345678")
+            #expect(stored.status.qrCode == nil)
+        }
+    }
+
+    @Test("no scan before --timeout: exit 75, the unit stays waiting")
+    func timeout() async throws {
+        try await PairingFixture.with(.sqlite) { f in
+            let result = try await f.whatsapp(["connect", "--wait", "--timeout", "2"])
+            #expect(result.status == 75, "\(result)")
+            #expect(result.stderr.contains("No scan within 2 s"))
+            #expect(try await f.storedConnection()?.status.state == .qr)
+        }
+    }
+
+    @Test("disconnect asks, then logs out; qrcode then fetches a new code", arguments: TestDatabaseKind.available)
+    func disconnectAndQRCode(kind: TestDatabaseKind) async throws {
+        try await PairingFixture.with(kind) { f in
+            #expect(try await f.whatsapp(["connect", "--no-wait"]).status == 0)
+            #expect(await f.simulator.scan(instance: "crm-loja", phone: "5511987654321"))
+            let connectedQR = try await f.whatsapp(["qrcode"])
+            #expect(connectedQR.status == 0 && connectedQR.stdout.contains("No QR code to scan"), "\(connectedQR)")
+
+            expectCleanError(try await f.whatsapp(["disconnect"]), status: 1, mentions: "--yes")
+            #expect(await f.simulator.instance("crm-loja")?.state == .open)
+
+            let bye = try await f.whatsapp(["disconnect", "--yes", "--json"])
+            #expect(bye.status == 0, "\(bye)")
+            let view = try #require(bye.json as? [String: Any])
+            #expect(view["state"] as? String == "disconnected")
+            #expect(view["statusReason"] as? String == "logged_out")
+            #expect(view["disconnectedAt"] is String)
+            #expect(await f.simulator.instance("crm-loja")?.state == .close)
+
+            let png = f.base.folder.appendingPathComponent("fresh.png").path
+            let fresh = try await f.whatsapp(["qrcode", "--json", "--png", png])
+            #expect(fresh.status == 0, "\(fresh)")
+            let code = try #require((fresh.json as? [String: Any])?["qr"] as? String)
+            #expect(code == (await f.simulator.instance("crm-loja"))?.qrCode)
+            #expect(try await decodePNG(png) == code)
+            #expect(try await f.storedConnection()?.status.state == .qr)
+
+            let human = try await f.whatsapp(["qrcode"])
+            #expect(human.stdout.contains(try Self.drawing(try #require(await f.simulator.instance("crm-loja")).qrCode)))
+        }
+    }
+
+    @Test("--reset deletes the instance and starts over with a new webhook secret")
+    func reset() async throws {
+        try await PairingFixture.with(.sqlite) { f in
+            let first = try #require(try await f.whatsapp(["connect", "--no-wait", "--json"]).json as? [String: Any])
+            let again = try await f.whatsapp(["connect", "--no-wait", "--json", "--reset"])
+            let second = try #require(again.json as? [String: Any], "\(again)")
+            #expect(second["createdInstance"] as? Bool == true)
+            #expect(second["webhookURL"] as? String != first["webhookURL"] as? String)
+            #expect(await f.simulator.instance("crm-loja")?.webhookURL == second["webhookURL"] as? String)
+        }
+    }
+
+    private func waitForPNG(_ path: String, _ code: String) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: path), try await decodePNG(path, quiet: true) == code { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("the PNG never showed the rotated code")
+    }
+
+    private func waitForStoredCode(_ f: PairingFixture, _ code: String) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if try await f.storedConnection()?.status.qrCode == code { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("crm never recorded the code")
+    }
+}
+
+/// The text zbarimg reads from a PNG (a decoder crm does not share code with). Runs on a thread
+/// of its own: waiting for a process must not block the test runner's few cooperative threads.
+func decodePNG(_ path: String, quiet: Bool = false) async throws -> String {
+    let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
+        Thread.detachNewThread {
+            continuation.resume(with: Result {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = ["zbarimg", "--quiet", "--raw", "-Sbinary", path]
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                let data = CLIRunner.readAll(output.fileHandleForReading)
+                process.waitUntilExit()
+                return (process.terminationStatus, data)
+            })
+        }
+    }
+    guard status == 0 else {
+        if quiet { return "" }
+        Issue.record("zbarimg could not read \(path) (install zbar-tools)")
+        return ""
+    }
+    var text = String(decoding: data, as: UTF8.self)
+    if text.hasSuffix("\n") { text.removeLast() }
+    return text
+}
