@@ -25,7 +25,7 @@ enum ControlRoutes {
         }
         group.post("/faults") { request, _ in
             guard let body = try await request.jsonBody(), let fault = SimulatorFault(body) else {
-                return SimulatorReply.control(400, "expected {\"status\":500} | {\"delayMs\":N} | {\"html\":true}, with \"count\"").response
+                return SimulatorReply.control(400, "expected {\"status\":500} | {\"delayMs\":N} | {\"html\":true} | {\"garbage\":true}, with \"count\"").response
             }
             await state.addFault(fault, count: body["count"]?.intValue ?? 1)
             return SimulatorReply.ok(["queued": true]).response

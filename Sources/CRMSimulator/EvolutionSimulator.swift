@@ -65,6 +65,7 @@ package actor EvolutionSimulator {
         let router = Router(context: BasicRequestContext.self)
         EvolutionRoutes.add(to: router, state: state)
         ControlRoutes.add(to: router, state: state)
+        ZAPIRoutes.add(to: router, state: state)
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             responder: FrontDoorResponder(inner: router.buildResponder(), state: state),

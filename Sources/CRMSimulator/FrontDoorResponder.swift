@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NIOCore
 
 /// Wraps the router: applies requested faults to API calls (never to `/_simulator`), and turns
 /// the router's bare "no such route" 404 into Express's `Cannot GET /path` body, as Evolution answers.
@@ -15,6 +16,11 @@ struct FrontDoorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
                 return SimulatorReply.error(EvolutionErrors.serverError(status)).response
             case .html(let status):
                 return htmlPage(status: status)
+            case .garbage:
+                return Response(
+                    status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: SimulatorFault.garbageBody))
+                )
             case .delay(let milliseconds):
                 // In slices, so that stopping the simulator is not held up by a 20 s "timeout" fault.
                 var remaining = milliseconds

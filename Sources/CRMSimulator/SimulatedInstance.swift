@@ -67,6 +67,8 @@ struct SimulatedInstance: Sendable {
     let createdAt = Date()
     var updatedAt = Date()
     var sentCount = 0
+    /// Set for a Z-API instance (named by its instance id): its client token and webhooks.
+    var zapi: ZAPIInstanceSettings?
 
     init(name: String, token: String?, integration: String, webhook: WebhookConfig?) {
         self.name = name

@@ -7,10 +7,17 @@ package enum SimulatorFault: Sendable, Hashable {
     case delay(milliseconds: Int)
     /// Answer with an HTML page, as a reverse proxy in front of Evolution does when it is down (502 by default).
     case html(status: Int)
+    /// Answer 200 with a JSON content type and a cut-off body, as a broken proxy or server does.
+    case garbage
+
+    /// The body `.garbage` answers with: JSON that stops halfway.
+    static let garbageBody = "{\"connected\": tr"
 
     /// Reads `{"status":500}`, `{"delayMs":20000}` or `{"html":true, "status"?: 502}`.
     init?(_ body: JSONValue) {
-        if body["html"]?.boolValue == true {
+        if body["garbage"]?.boolValue == true {
+            self = .garbage
+        } else if body["html"]?.boolValue == true {
             self = .html(status: body["status"]?.intValue ?? 502)
         } else if let delay = body["delayMs"]?.intValue, delay >= 0 {
             self = .delay(milliseconds: delay)

@@ -67,6 +67,7 @@ actor SimulatorState {
 
     /// Queues one event for the instance's webhook, wrapped in Evolution's v2 envelope.
     func emit(_ event: String, _ data: JSONValue, for name: String) {
+        if instances[name]?.zapi != nil { return emitZAPIEquivalent(of: event, data, for: name) }
         guard let instance = instances[name], let webhook = instance.webhook, webhook.wants(event),
               let outbox = outboxes[name] else { return }
         var envelope: [(String, JSONValue)] = [
@@ -79,6 +80,11 @@ actor SimulatorState {
             event: event, instance: name, url: webhook.target(for: event),
             headers: webhook.headers, body: JSONValue.object(envelope).encoded()
         ))
+    }
+
+    /// Queues a webhook already built (another provider's shape) on the instance's ordered queue.
+    func enqueue(_ delivery: WebhookDelivery, for name: String) {
+        outboxes[name]?.yield(delivery)
     }
 
     /// Opens the instance's queue: one consumer posts its webhooks in order.
