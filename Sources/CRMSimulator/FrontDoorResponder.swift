@@ -11,8 +11,12 @@ struct FrontDoorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     func respond(to request: Request, context: Context) async throws -> Response {
         if !request.uri.path.hasPrefix("/_simulator"), let fault = await state.takeFault() {
             switch fault {
+            case .status(let status) where MetaRoutes.isGraphPath(request.uri.path):
+                return MetaErrors.fault(status: status).response
             case .status(let status):
                 return SimulatorReply.error(EvolutionErrors.serverError(status)).response
+            case .garbage(let status):
+                return garbageJSON(status: status)
             case .html(let status):
                 return htmlPage(status: status)
             case .delay(let milliseconds):

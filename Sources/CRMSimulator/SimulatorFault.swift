@@ -7,10 +7,14 @@ package enum SimulatorFault: Sendable, Hashable {
     case delay(milliseconds: Int)
     /// Answer with an HTML page, as a reverse proxy in front of Evolution does when it is down (502 by default).
     case html(status: Int)
+    /// Answer with this status (200 by default) and a JSON body cut short.
+    case garbage(status: Int)
 
-    /// Reads `{"status":500}`, `{"delayMs":20000}` or `{"html":true, "status"?: 502}`.
+    /// Reads `{"status":500}`, `{"delayMs":20000}`, `{"html":true, "status"?: 502}` or `{"garbage":true, "status"?: 200}`.
     init?(_ body: JSONValue) {
-        if body["html"]?.boolValue == true {
+        if body["garbage"]?.boolValue == true {
+            self = .garbage(status: body["status"]?.intValue ?? 200)
+        } else if body["html"]?.boolValue == true {
             self = .html(status: body["status"]?.intValue ?? 502)
         } else if let delay = body["delayMs"]?.intValue, delay >= 0 {
             self = .delay(milliseconds: delay)

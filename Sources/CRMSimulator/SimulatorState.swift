@@ -81,6 +81,11 @@ actor SimulatorState {
         ))
     }
 
+    /// Queues a delivery built elsewhere (Meta's signed bodies) on the instance's ordered queue.
+    func enqueue(_ delivery: WebhookDelivery, for name: String) {
+        outboxes[name]?.yield(delivery)
+    }
+
     /// Opens the instance's queue: one consumer posts its webhooks in order.
     func openOutbox(for name: String) {
         let (stream, continuation) = AsyncStream.makeStream(of: WebhookDelivery.self)
