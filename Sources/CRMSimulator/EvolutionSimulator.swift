@@ -64,6 +64,7 @@ package actor EvolutionSimulator {
         hasStarted = true
         let router = Router(context: BasicRequestContext.self)
         EvolutionRoutes.add(to: router, state: state)
+        MetaRoutes.add(to: router, state: state)
         ControlRoutes.add(to: router, state: state)
         ZAPIRoutes.add(to: router, state: state)
         let (bound, boundContinuation) = AsyncStream.makeStream(of: Int.self)

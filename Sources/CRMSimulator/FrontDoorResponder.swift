@@ -12,15 +12,14 @@ struct FrontDoorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     func respond(to request: Request, context: Context) async throws -> Response {
         if !request.uri.path.hasPrefix("/_simulator"), let fault = await state.takeFault() {
             switch fault {
+            case .status(let status) where MetaRoutes.isGraphPath(request.uri.path):
+                return MetaErrors.fault(status: status).response
             case .status(let status):
                 return SimulatorReply.error(EvolutionErrors.serverError(status)).response
+            case .garbage(let status):
+                return garbageJSON(status: status)
             case .html(let status):
                 return htmlPage(status: status)
-            case .garbage:
-                return Response(
-                    status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                    body: ResponseBody(byteBuffer: ByteBuffer(string: SimulatorFault.garbageBody))
-                )
             case .delay(let milliseconds):
                 // In slices, so that stopping the simulator is not held up by a 20 s "timeout" fault.
                 var remaining = milliseconds

@@ -30,6 +30,15 @@ extension Request {
 /// The body Express sends for a request that is not JSON.
 let malformedJSONReply = SimulatorReply.error(EvolutionErrors.badRequest("Unexpected token in JSON"))
 
+/// A body that claims to be JSON but is cut short, as a broken proxy or a truncated answer delivers it.
+func garbageJSON(status: Int) -> Response {
+    Response(
+        status: HTTPResponse.Status(code: status),
+        headers: [.contentType: "application/json; charset=utf-8"],
+        body: ResponseBody(byteBuffer: ByteBuffer(string: "{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":"))
+    )
+}
+
 /// An HTML error page, as a reverse proxy writes it when Evolution behind it is down.
 func htmlPage(status: Int) -> Response {
     let phrase = EvolutionErrors.reasonPhrase(status)

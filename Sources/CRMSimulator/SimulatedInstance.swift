@@ -69,6 +69,8 @@ struct SimulatedInstance: Sendable {
     var sentCount = 0
     /// Set for a Z-API instance (named by its instance id): its client token and webhooks.
     var zapi: ZAPIInstanceSettings?
+    /// Set for a WhatsApp Cloud API number (named by its phone number id); `nil` for Evolution.
+    var meta: MetaNumber?
 
     init(name: String, token: String?, integration: String, webhook: WebhookConfig?) {
         self.name = name
@@ -94,9 +96,11 @@ package struct SentMessage: Sendable, Hashable {
     /// The `key.id` returned to the caller.
     package var externalId: String
     package var at: Date
+    /// `name/language` of a Meta template send (`text` then holds its body parameters); `nil` otherwise.
+    package var template: String? = nil
 
     var json: JSONValue {
         ["instance": .string(instance), "to": .string(to), "text": .string(text),
-         "externalId": .string(externalId), "at": .string(WireClock.isoString(at))]
+         "externalId": .string(externalId), "at": .string(WireClock.isoString(at)), "template": .optional(template)]
     }
 }

@@ -7,16 +7,13 @@ package enum SimulatorFault: Sendable, Hashable {
     case delay(milliseconds: Int)
     /// Answer with an HTML page, as a reverse proxy in front of Evolution does when it is down (502 by default).
     case html(status: Int)
-    /// Answer 200 with a JSON content type and a cut-off body, as a broken proxy or server does.
-    case garbage
+    /// Answer with this status (200 by default) and a JSON body cut short.
+    case garbage(status: Int)
 
-    /// The body `.garbage` answers with: JSON that stops halfway.
-    static let garbageBody = "{\"connected\": tr"
-
-    /// Reads `{"status":500}`, `{"delayMs":20000}` or `{"html":true, "status"?: 502}`.
+    /// Reads `{"status":500}`, `{"delayMs":20000}`, `{"html":true, "status"?: 502}` or `{"garbage":true, "status"?: 200}`.
     init?(_ body: JSONValue) {
         if body["garbage"]?.boolValue == true {
-            self = .garbage
+            self = .garbage(status: body["status"]?.intValue ?? 200)
         } else if body["html"]?.boolValue == true {
             self = .html(status: body["status"]?.intValue ?? 502)
         } else if let delay = body["delayMs"]?.intValue, delay >= 0 {

@@ -54,6 +54,7 @@ extension SimulatorState {
     /// A contact writes to the connected number: `messages.upsert` with `fromMe: false`.
     func inbound(_ name: String, _ body: JSONValue) -> SimulatorReply {
         guard let instance = instances[name] else { return .error(EvolutionErrors.instanceNotFound(name)) }
+        if instance.meta != nil { return metaInbound(name, body) }
         guard instance.state == .open else { return .control(409, "instance \(name) is not connected") }
         guard let from = body["from"]?.stringValue.map(PhoneNumber.digits), !from.isEmpty,
               let text = body["text"]?.stringValue else {

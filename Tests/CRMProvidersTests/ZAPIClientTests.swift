@@ -315,9 +315,9 @@ struct ZAPIClientTests {
 
     @Test func aCutOffJSONBodyIsInvalidAndRetried() async throws {
         try await Self.withZAPI { client, simulator in
-            await simulator.injectFault(.garbage)
+            await simulator.injectFault(.garbage(status: 200))
             #expect(try await client.connectionState(instance: Self.instanceId) == .disconnected)
-            await simulator.injectFault(.garbage, count: 3)
+            await simulator.injectFault(.garbage(status: 200), count: 3)
             let error = try #require(await Self.failure { try await client.connectionState(instance: Self.instanceId) })
             #expect(error.reason == .invalidResponse)
             #expect(error.status == 200)

@@ -1,0 +1,423 @@
+import AsyncHTTPClient
+import CRMCore
+@testable import CRMProviders
+import CRMSimulator
+import Foundation
+import Logging
+import Testing
+
+/// `MetaClient` against the simulator's Cloud API subset over loopback: real HTTP, real faults.
+@Suite("MetaClient")
+struct MetaClientTests {
+    static let phoneNumberId = "112233445566778"
+    static let accessToken = "EAAGm0PX4ZCpsBAtestaccesstoken9f8e7d6c5b4a"
+    static let appSecret = "test-app-secret-acme-3f9c1e"
+    static let verifyToken = "test-verify-token-acme"
+    static let display = "+55 11 94000-0000"
+
+    /// Fast timeouts and retries, so that fault tests take milliseconds.
+    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(5)) -> ProviderHTTPConfiguration {
+        ProviderHTTPConfiguration(
+            connectTimeout: .seconds(2), requestTimeout: requestTimeout,
+            retry: ProviderRetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20))
+        )
+    }
+
+    static let quietLogger: Logger = {
+        var logger = Logger(label: "crm.providers.tests.meta")
+        logger.logLevel = .error
+        return logger
+    }()
+
+    static func credentials(
+        base: String, token: String = accessToken, phoneNumberId: String = phoneNumberId, version: String? = nil
+    ) -> MetaCredentials {
+        MetaCredentials(
+            phoneNumberId: phoneNumberId, accessToken: token, appSecret: appSecret, verifyToken: verifyToken,
+            graphVersion: version, baseURL: base
+        )
+    }
+
+    static func client(base: String, token: String = accessToken, phoneNumberId: String = phoneNumberId,
+                       version: String? = nil, http: ProviderHTTPConfiguration = http()) throws -> MetaClient {
+        try MetaClient(
+            configuration: .init(credentials: credentials(base: base, token: token, phoneNumberId: phoneNumberId, version: version), http: http),
+            logger: quietLogger
+        )
+    }
+
+    /// Starts a simulator with one Cloud API number and a client on it, runs `body`, and stops both.
+    static func withMeta(
+        settings: SimulatorSettings = SimulatorSettings(), allowedRecipients: Set<String>? = nil,
+        token: String = accessToken, phoneNumberId: String = phoneNumberId, http: ProviderHTTPConfiguration = http(),
+        _ body: (MetaClient, EvolutionSimulator) async throws -> Void
+    ) async throws {
+        let simulator = EvolutionSimulator(configuration: .init(
+            apiKey: "evo-key-unused-by-meta", settings: settings,
+            webhookRetry: WebhookRetryPolicy(maxAttempts: 1, firstBackoffMs: 10, timeoutMs: 500)
+        ), logger: quietLogger)
+        let port = try await simulator.start()
+        await simulator.addMetaNumber(MetaNumberConfiguration(
+            phoneNumberId: Self.phoneNumberId, displayPhoneNumber: display, accessToken: accessToken, appSecret: appSecret,
+            verifyToken: verifyToken, allowedRecipients: allowedRecipients
+        ))
+        let client = try Self.client(base: "http://127.0.0.1:\(port)", token: token, phoneNumberId: phoneNumberId, http: http)
+        do {
+            try await body(client, simulator)
+        } catch {
+            try await client.shutdown()
+            await simulator.stop()
+            throw error
+        }
+        try await client.shutdown()
+        await simulator.stop()
+    }
+
+    /// Runs `operation`, expecting a `ProviderError`.
+    static func failure<T>(_ operation: () async throws -> T) async -> ProviderError? {
+        do {
+            _ = try await operation()
+            Issue.record("expected a ProviderError")
+            return nil
+        } catch let error as ProviderError {
+            return error
+        } catch {
+            Issue.record("expected a ProviderError, got \(error)")
+            return nil
+        }
+    }
+
+    /// No secret of the test credentials, nor Graph's own texts, in a message.
+    static func expectNoSecrets(_ error: ProviderError, also extra: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) {
+        for secret in [accessToken, appSecret, verifyToken] + extra {
+            #expect(!error.message.contains(secret), sourceLocation: sourceLocation)
+            #expect(!"\(error)".contains(secret), sourceLocation: sourceLocation)
+        }
+    }
+
+    // MARK: connecting
+
+    @Test func ensureInstanceValidatesTheCredentialsAndIsConnected() async throws {
+        try await Self.withMeta { client, simulator in
+            #expect(client.kind == .meta)
+            let state = try await client.ensureInstance(named: Self.phoneNumberId, webhookURL: "")
+            #expect(state == ProviderInstanceState(instance: Self.phoneNumberId, created: false, state: .connected, qrCode: nil))
+            #expect(try await client.connectionState(instance: Self.phoneNumberId) == .connected)
+            #expect(try await client.connectedPhone(instance: Self.phoneNumberId) == "5511940000000")
+            #expect(try await client.requestQRCode(instance: Self.phoneNumberId) == nil)
+            // Nothing to end at Meta: both succeed, and the number still answers.
+            try await client.logout(instance: Self.phoneNumberId)
+            try await client.deleteInstance(Self.phoneNumberId)
+            #expect(try await client.connectionState(instance: Self.phoneNumberId) == .connected)
+            #expect(await simulator.sentMessages().isEmpty)
+        }
+    }
+
+    @Test func theCredentialsBaseURLWinsAndTheVersionIsNormalized() async throws {
+        try await Self.withMeta { _, simulator in
+            let base = try #require(await simulator.baseURL)
+            // The configuration's own base is a closed port: only the credentials' base can answer.
+            let client = try MetaClient(
+                configuration: .init(baseURL: "http://127.0.0.1:9", credentials: Self.credentials(base: base, version: "24.0"), http: Self.http()),
+                logger: Self.quietLogger
+            )
+            #expect(try await client.connectionState(instance: "") == .connected)  // empty: the configured id
+            try await client.shutdown()
+        }
+        #expect(MetaClient.normalizedVersion(nil) == MetaClientConfiguration.defaultGraphVersion)
+        #expect(MetaClient.normalizedVersion("v21.0") == "v21.0")
+        #expect(MetaClient.normalizedVersion("22.0") == "v22.0")
+        #expect(MetaClient.normalizedVersion("latest") == nil)
+        #expect(MetaClient.normalizedVersion("v23") == nil)
+    }
+
+    @Test func badSettingsAreConfigurationErrorsThatHideTheToken() throws {
+        #expect(throws: CRMError.self) { try Self.client(base: "graph.facebook.com") }
+        #expect(throws: CRMError.self) { try Self.client(base: "https://graph.facebook.com", token: " ") }
+        #expect(throws: CRMError.self) { try Self.client(base: "https://graph.facebook.com", phoneNumberId: "") }
+        #expect(throws: CRMError.self) { try Self.client(base: "https://graph.facebook.com", version: "latest") }
+        let description = MetaClientConfiguration(credentials: Self.credentials(base: "https://graph.facebook.com")).description
+        #expect(!description.contains(Self.accessToken) && !description.contains(Self.appSecret))
+        #expect(description.contains(Self.phoneNumberId))
+    }
+
+    // MARK: credentials errors
+
+    @Test func aWrongTokenIsUnauthorizedWithoutShowingEitherToken() async throws {
+        let wrongToken = "EAAGwrongtoken0123456789abcdefXYZ"
+        try await Self.withMeta(token: wrongToken) { client, _ in
+            let error = try #require(await Self.failure {
+                try await client.ensureInstance(named: Self.phoneNumberId, webhookURL: "")
+            })
+            #expect(error.reason == .unauthorized)
+            #expect(error.status == 401)
+            #expect(!error.isRetryable)
+            #expect(error.error.kind == .configuration)
+            #expect(error.message == "Meta rejected the access token (190): check the unit's Meta access token (crm whatsapp configure)")
+            Self.expectNoSecrets(error, also: [wrongToken])
+            let state = try #require(await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) })
+            #expect(state.reason == .unauthorized)
+        }
+    }
+
+    @Test func anUnknownPhoneNumberIdIsNotFound() async throws {
+        try await Self.withMeta(phoneNumberId: "999888777666555") { client, _ in
+            let error = try #require(await Self.failure {
+                try await client.ensureInstance(named: "999888777666555", webhookURL: "")
+            })
+            #expect(error.reason == .instanceNotFound)
+            #expect(error.status == 400)
+            #expect(!error.isRetryable)
+            #expect(error.error.kind == .notFound)
+            #expect(error.message.contains("'999888777666555'") && error.message.contains("check the phone number id"))
+            #expect(!error.message.contains("Unsupported get request"))  // Graph's text is not echoed
+            Self.expectNoSecrets(error)
+            // The port's instance is the phone number id: the configured one answers.
+            #expect(try await client.connectionState(instance: Self.phoneNumberId) == .connected)
+        }
+    }
+
+    // MARK: sending
+
+    @Test func sendTextReturnsTheWamidAndIsRecordedOnce() async throws {
+        try await Self.withMeta { client, simulator in
+            let wamid = try await client.sendText(instance: Self.phoneNumberId, to: "+55 (11) 99999-0001", text: "Olá! 🚚")
+            #expect(wamid.hasPrefix("wamid.") && wamid.count > 20)
+            let sent = await simulator.sentMessages()
+            #expect(sent.count == 1)
+            #expect(sent.first?.instance == Self.phoneNumberId)
+            #expect(sent.first?.externalId == wamid)
+            #expect(sent.first?.to == "5511999990001")
+            #expect(sent.first?.text == "Olá! 🚚")
+            #expect(sent.first?.template == nil)
+        }
+    }
+
+    @Test func sendTemplateReturnsTheWamidWithItsParameters() async throws {
+        try await Self.withMeta { client, simulator in
+            let wamid = try await client.sendTemplate(to: "5511999990001", name: "order_update", language: "pt_BR", parameters: ["Maria", "1042"])
+            let bare = try await client.sendTemplate(instance: Self.phoneNumberId, to: "5511999990002", name: "hello_world", language: "en_US")
+            let sent = await simulator.sentMessages()
+            #expect(sent.map(\.externalId) == [wamid, bare])
+            #expect(sent.map(\.template) == ["order_update/pt_BR", "hello_world/en_US"])
+            #expect(sent.map(\.text) == ["Maria, 1042", ""])
+            #expect(sent.map(\.to) == ["5511999990001", "5511999990002"])
+        }
+    }
+
+    @Test func aRecipientOutsideTheTestAllowListIsRefusedWithAMaskedPhone() async throws {
+        try await Self.withMeta(allowedRecipients: ["5511999990001"]) { client, simulator in
+            let error = try #require(await Self.failure {
+                try await client.sendText(instance: Self.phoneNumberId, to: "5511999990009", text: "hi")
+            })
+            #expect(error.reason == .invalidRecipient)
+            #expect(!error.isRetryable)
+            #expect(error.message.contains("5511*****0009") && error.message.contains("131030"))
+            #expect(!error.message.contains("5511999990009"))
+            #expect(await simulator.sentMessages().isEmpty)
+            _ = try await client.sendText(instance: Self.phoneNumberId, to: "5511999990001", text: "hi")
+            #expect(await simulator.sentMessages().count == 1)
+        }
+    }
+
+    @Test func anEmptyRecipientIsRefusedBeforeAnyCall() async throws {
+        try await Self.withMeta { client, simulator in
+            let error = try #require(await Self.failure { try await client.sendText(instance: Self.phoneNumberId, to: " + ", text: "hi") })
+            #expect(error.reason == .invalidRecipient && error.status == nil)
+            #expect(await simulator.sentMessages().isEmpty)
+        }
+    }
+
+    // MARK: webhook override
+
+    @Test func aWebhookURLThatFailsVerificationIsRefused() async throws {
+        try await Self.withMeta { client, _ in
+            let error = try #require(await Self.failure {
+                try await client.ensureInstance(named: Self.phoneNumberId, webhookURL: "http://127.0.0.1:9/webhooks/whatsapp/meta/secret-abc")
+            })
+            #expect(error.reason == .rejected)
+            #expect(error.status == 400)
+            #expect(!error.isRetryable)
+            #expect(error.message.contains("could not verify the webhook URL (2200)"))
+            #expect(!error.message.contains("secret-abc"))
+            Self.expectNoSecrets(error)
+
+            let long = try #require(await Self.failure {
+                try await client.ensureInstance(named: Self.phoneNumberId, webhookURL: "https://crm.example.com/" + String(repeating: "a", count: 200))
+            })
+            #expect(long.reason == .rejected && long.status == nil && long.message.contains("200 characters"))
+        }
+    }
+
+    // MARK: faults
+
+    @Test func twoServerErrorsThenSuccessIsRetriedForReads() async throws {
+        try await Self.withMeta { client, simulator in
+            await simulator.injectFault(.status(500), count: 2)
+            let state = try await client.connectionState(instance: Self.phoneNumberId)
+            #expect(state == .connected)
+            await simulator.injectFault(.status(503), count: 2)
+            let phone = try await client.connectedPhone(instance: Self.phoneNumberId)
+            #expect(phone == "5511940000000")
+            await simulator.injectFault(.garbage(status: 200))
+            let ensured = try await client.ensureInstance(named: Self.phoneNumberId, webhookURL: "")
+            #expect(ensured.state == .connected)
+        }
+    }
+
+    @Test func serverErrorsBeyondTheAttemptsFailRetryable() async throws {
+        try await Self.withMeta { client, simulator in
+            await simulator.injectFault(.status(500), count: 3)
+            let error = try #require(await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) })
+            #expect(error.reason == .serverError)
+            #expect(error.status == 500)
+            #expect(error.isRetryable)
+            #expect(error.message.contains("try again later"))
+            #expect(try await client.connectionState(instance: Self.phoneNumberId) == .connected)
+        }
+    }
+
+    @Test func aRateLimitIsARetryableServerError() async throws {
+        try await Self.withMeta(http: Self.http(attempts: 1)) { client, simulator in
+            await simulator.injectFault(.status(429))
+            let error = try #require(await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) })
+            #expect(error.reason == .serverError && error.isRetryable && error.status == 429)
+            #expect(error.message.contains("rate limit") && error.message.contains("(4)"))
+        }
+    }
+
+    @Test func sendTextIsTriedOnceOnAServerError() async throws {
+        try await Self.withMeta { client, simulator in
+            await simulator.injectFault(.status(500), count: 2)
+            let error = try #require(await Self.failure {
+                try await client.sendText(instance: Self.phoneNumberId, to: "5511999990001", text: "hi")
+            })
+            #expect(error.reason == .serverError)
+            #expect(error.isRetryable)
+            #expect(await simulator.sentMessages().isEmpty)
+            // One fault is left: the send used exactly one.
+            let once = try Self.client(base: try #require(await simulator.baseURL), http: Self.http(attempts: 1))
+            let left = await Self.failure { try await once.connectionState(instance: Self.phoneNumberId) }
+            try await once.shutdown()
+            #expect(left?.reason == .serverError)
+            #expect(try await client.connectionState(instance: Self.phoneNumberId) == .connected)
+        }
+    }
+
+    @Test func anHTMLPageIsAClearRetryableError() async throws {
+        try await Self.withMeta(http: Self.http(attempts: 1)) { client, simulator in
+            await simulator.injectFault(.html(status: 502))
+            let error = try #require(await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) })
+            #expect(error.reason == .invalidResponse)
+            #expect(error.status == 502)
+            #expect(error.isRetryable)
+            #expect(error.message.contains("HTML page") && error.message.contains("http://127.0.0.1:"))
+        }
+    }
+
+    @Test func garbageJSONIsAnInvalidResponse() async throws {
+        try await Self.withMeta(http: Self.http(attempts: 1)) { client, simulator in
+            await simulator.injectFault(.garbage(status: 200))
+            let read = try #require(await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) })
+            #expect(read.reason == .invalidResponse && read.isRetryable && read.status == 200)
+            #expect(read.message.contains("a body crm cannot read"))
+            await simulator.injectFault(.garbage(status: 200))
+            let send = try #require(await Self.failure {
+                try await client.sendText(instance: Self.phoneNumberId, to: "5511999990001", text: "hi")
+            })
+            #expect(send.reason == .invalidResponse)
+            #expect(await simulator.sentMessages().isEmpty)  // the fault answered before the simulator saw the send
+        }
+    }
+
+    @Test func aSlowServerTimesOutRetryable() async throws {
+        try await Self.withMeta { _, simulator in
+            let impatient = try Self.client(
+                base: try #require(await simulator.baseURL), http: Self.http(attempts: 1, requestTimeout: .milliseconds(300)))
+            await simulator.injectFault(.delay(milliseconds: 20_000))
+            let clock = ContinuousClock()
+            let start = clock.now
+            let error = await Self.failure { try await impatient.connectionState(instance: Self.phoneNumberId) }
+            let elapsed = clock.now - start
+            try await impatient.shutdown()
+            let failure = try #require(error)
+            #expect(elapsed < .seconds(10))  // far below the 20 s delay: the client gave up
+            #expect(failure.reason == .timeout)
+            #expect(failure.isRetryable)
+            #expect(failure.message.contains("did not answer within 0.3 s"))
+        }
+    }
+
+    @Test func aClosedPortCannotBeReached() async throws {
+        let simulator = EvolutionSimulator(configuration: .init(apiKey: "k"), logger: Self.quietLogger)
+        let port = try await simulator.start()
+        await simulator.stop()
+        let client = try Self.client(base: "http://127.0.0.1:\(port)", http: Self.http(attempts: 2))
+        let error = await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) }
+        try await client.shutdown()
+        let failure = try #require(error)
+        #expect(failure.reason == .unreachable)
+        #expect(failure.isRetryable)
+        #expect(failure.message.hasPrefix("Cannot reach Meta Graph API at http://127.0.0.1:\(port)"))
+        Self.expectNoSecrets(failure)
+    }
+
+    // MARK: Graph error bodies (fixtures and documented codes)
+
+    static func fixture(_ name: String) throws -> Data {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/providers/meta/api/\(name)")
+        return try Data(contentsOf: url)
+    }
+
+    static func graphError(_ code: Int, subcode: Int? = nil, message: String = "(#100) secret 5511999990009") -> Data {
+        var error: [String: Any] = ["message": message, "type": "OAuthException", "code": code, "fbtrace_id": "Atrace"]
+        if let subcode { error["error_subcode"] = subcode }
+        return try! JSONSerialization.data(withJSONObject: ["error": error])
+    }
+
+    @Test func graphErrorCodesMapToReasonsWithoutGraphsText() throws {
+        // Never used for a request: a shared HTTP client, so there is nothing to shut down.
+        let client = try MetaClient(
+            configuration: .init(credentials: Self.credentials(base: "http://127.0.0.1:9")), httpClient: .shared, logger: Self.quietLogger)
+        func map(_ body: Data, status: Int = 400, recipient: String? = "5511999990009", template: String? = nil) -> ProviderError {
+            client.httpError(ProviderHTTPResponse(status: status, contentType: "application/json", body: body),
+                             phoneNumberId: Self.phoneNumberId, recipient: recipient, template: template)
+        }
+        let expired = map(try Self.fixture("error-190-expired-token.json"), status: 401)
+        #expect(expired.reason == .unauthorized && !expired.message.contains("Session has expired"))
+        #expect(map(try Self.fixture("error-190-invalid-token.json"), status: 401).reason == .unauthorized)
+        let unknown = map(try Self.fixture("error-100-unknown-phone-number-id.json"))
+        #expect(unknown.reason == .instanceNotFound && !unknown.message.contains("112233445566770"))
+        let allowList = map(try Self.fixture("error-131030-recipient-not-allowed.json"))
+        #expect(allowList.reason == .invalidRecipient && allowList.message.contains("5511*****0009"))
+
+        let cases: [(Data, Int, ProviderError.Reason, Bool)] = [
+            (Self.graphError(130429), 400, .serverError, true),
+            (Self.graphError(80007), 400, .serverError, true),
+            (Self.graphError(4), 403, .serverError, true),
+            (Self.graphError(2), 503, .serverError, true),
+            (Self.graphError(131000), 500, .serverError, true),
+            (Self.graphError(131026), 400, .invalidRecipient, false),
+            (Self.graphError(131047), 400, .rejected, false),
+            (Self.graphError(133010), 400, .notConnected, false),
+            (Self.graphError(10), 403, .forbidden, false),
+            (Self.graphError(200), 403, .forbidden, false),
+            (Self.graphError(100), 400, .rejected, false),  // a bad parameter, not an unknown object
+            (Self.graphError(100, subcode: 33), 400, .instanceNotFound, false),
+            (Self.graphError(2200), 400, .rejected, false),
+            (Data("{}".utf8), 404, .routeNotFound, false),
+            (Data("not json".utf8), 500, .serverError, true),
+            (Data("Unauthorized".utf8), 401, .unauthorized, false),  // a proxy's bare 401: still the token
+        ]
+        for (body, status, reason, retryable) in cases {
+            let error = map(body, status: status)
+            #expect(error.reason == reason, "\(String(decoding: body, as: UTF8.self)) → \(error.reason)")
+            #expect(error.isRetryable == retryable)
+            #expect(error.status == status)
+            #expect(!error.message.contains("secret") && !error.message.contains("5511999990009"))
+        }
+        let template = map(Self.graphError(132001), template: "order_update")
+        #expect(template.reason == .rejected && template.message.contains("'order_update'") && template.message.contains("132001"))
+    }
+}
