@@ -156,7 +156,8 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "crm", "CRMTestSupport", "CRMStore", "CRMCore", "CRMSimulator", "QRCode",
-                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLKit", package: "sql-kit"), .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -117,10 +117,12 @@ package struct PairingService: Sendable {
         case .connected:
             let phone = try? await provider.connectedPhone(instance: instance)
             return (try await apply(.connected(phone: phone), unit: unit), nil)
-        case .disconnected:
-            return (try await apply(.disconnected(reason: .disconnected), unit: unit), nil)
-        case .connecting, .qr:
-            if let code = try await provider.requestQRCode(instance: instance), code.qr != shownCode {
+        case .connecting, .qr, .disconnected:
+            // Z-API reports a session waiting for its scan as not connected, and Evolution closes
+            // one whose QR codes ran out: either way a new code (if the provider gives one) keeps
+            // the pairing going until the caller's timeout.
+            let code = try await provider.requestQRCode(instance: instance)
+            if let code, code.qr != shownCode {
                 return (try await apply(.qr(code: code.qr, pairingCode: code.pairingCode), unit: unit), code)
             }
             // The same code, or none because the scan just completed: the record may know more (webhooks).

@@ -80,7 +80,8 @@ extension MetaClient {
                 "Meta phone number id '\(phoneNumberId)' is not registered with the Cloud API (133010): register it in WhatsApp Manager"))
         case 2200:
             return providerError(.rejected, status: status, .configuration(
-                "Meta could not verify the webhook URL (2200): make sure the listener is reachable from the internet and uses the unit's verify token"))
+                "Meta could not verify the webhook URL (2200): start `crm webhook serve` where BASE_URL points (public HTTPS), "
+                    + "with the unit's verify token configured, then connect again"))
         case let code? where Self.templateCodes.contains(code):
             let name = template.map { "'\($0)'" } ?? ""
             return providerError(.rejected, status: status, .invalidInput(

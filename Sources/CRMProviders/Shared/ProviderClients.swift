@@ -55,8 +55,12 @@ package enum ProviderClients {
             }
             let client = try EvolutionClient(configuration: EvolutionClientConfiguration(baseURL: url, apiKey: key, http: http))
             return ProviderHandle(client, shutdown: { try await client.shutdown() })
-        case .meta, .zapi:
-            throw CRMError.configuration("\(settings.provider.rawValue) is not supported by this build of crm yet.")
+        case .meta(let credentials):
+            let client = try MetaClient(configuration: MetaClientConfiguration(credentials: credentials, http: http))
+            return ProviderHandle(client, shutdown: { try await client.shutdown() })
+        case .zapi(let credentials):
+            let client = try ZAPIClient(configuration: ZAPIClientConfiguration(credentials: credentials, http: http))
+            return ProviderHandle(client, shutdown: { try await client.shutdown() })
         }
     }
 

@@ -71,13 +71,14 @@ struct SimulatorServeCommand: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data(
             "Provider simulator listening on http://\(host):\(bound) (API key \(apiKey)). Ctrl-C to stop.\n".utf8))
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await signals.next() }
-            group.addTask { try? await simulator.waitUntilStopped() }
-            await group.next()
-            group.cancelAll()
+        // On Ctrl-C or SIGTERM: stop (requests in flight finish, pending webhooks are dropped).
+        let stopper = Task {
+            guard await signals.next() != nil else { return }
+            FileHandle.standardError.write(Data("Stopping the simulator…\n".utf8))
+            await simulator.stop()
         }
-        await simulator.stop()
+        try? await simulator.waitUntilStopped()
+        stopper.cancel()
         signals.stop()
     }
 }
