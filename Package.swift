@@ -83,6 +83,7 @@ let package = Package(
         .target(
             name: "CRMSimulator",
             dependencies: [
+                "QRCode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,13 +1,17 @@
 import Foundation
+import QRCode
 
 /// Evolution's REST response bodies (shapes of `evolution/api/*.response.json`).
 enum EvolutionBodies {
-    /// A placeholder PNG data URL (1×1 pixel): the simulator does not render QR images; clients
-    /// render `code` themselves (crm has its own encoder).
-    static let placeholderPNG = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABc3UBGAAAAABJRU5ErkJggg=="
+    /// The code as the PNG data URL Evolution and Z-API send beside it (`base64`), drawn with
+    /// crm's QR encoder (a reader can check it decodes to `code`).
+    static func pngDataURL(_ code: String) -> String {
+        guard let symbol = try? QRCode(text: code) else { return "data:image/png;base64," }
+        return "data:image/png;base64," + Data(symbol.png(scale: 4, quietZone: 4)).base64EncodedString()
+    }
 
     static func qrcode(_ instance: SimulatedInstance) -> JSONValue {
-        ["pairingCode": nil, "code": .string(instance.qrCode), "base64": .string(placeholderPNG), "count": .int(instance.qrCount)]
+        ["pairingCode": nil, "code": .string(instance.qrCode), "base64": .string(pngDataURL(instance.qrCode)), "count": .int(instance.qrCount)]
     }
 
     static func create(_ instance: SimulatedInstance) -> JSONValue {

@@ -2,7 +2,7 @@
 enum EvolutionWebhooks {
     static func qrcodeUpdated(_ instance: SimulatedInstance) -> JSONValue {
         ["qrcode": ["instance": .string(instance.name), "pairingCode": nil, "code": .string(instance.qrCode),
-                    "base64": .string(EvolutionBodies.placeholderPNG)]]
+                    "base64": .string(EvolutionBodies.pngDataURL(instance.qrCode))]]
     }
 
     static func connectionUpdate(_ instance: SimulatedInstance, statusReason: Int) -> JSONValue {

@@ -50,7 +50,7 @@ extension SimulatorState {
         return .ok(ZAPIBodies.status(instance))
     }
 
-    /// The current code (or a placeholder PNG data URL); a closed session starts a new pairing.
+    /// The current code (or its PNG data URL); a closed session starts a new pairing.
     /// Once paired: `{"connected": true}`.
     func zapiQRCode(_ id: String, image: Bool) -> SimulatorReply {
         guard var instance = instances[id] else { return ZAPIBodies.instanceNotFound }
@@ -67,7 +67,7 @@ extension SimulatorState {
         case .connecting:
             break
         }
-        return .ok(ZAPIBodies.value(.string(image ? EvolutionBodies.placeholderPNG : instance.qrCode)))
+        return .ok(ZAPIBodies.value(.string(image ? EvolutionBodies.pngDataURL(instance.qrCode) : instance.qrCode)))
     }
 
     func zapiDevice(_ id: String) -> SimulatorReply {

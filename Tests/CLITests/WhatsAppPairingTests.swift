@@ -89,6 +89,35 @@ struct WhatsAppPairingTests {
         }
     }
 
+    @Test("on a terminal the rotated QR replaces the old one in place, then the number shows (tmux)")
+    func redrawInPlace() async throws {
+        try await PairingFixture.with(.sqlite) { f in
+            let command = [CLIRunner.binary.path, "whatsapp", "connect", "--unit", "loja", "--database", f.base.databaseURL]
+                .map(TerminalSession.quote).joined(separator: " ")
+            var environment = f.base.cli.environment.filter { ["XDG_DATA_HOME", "HOME", "NO_COLOR", "PATH"].contains($0.key) }
+            environment.merge(f.environment.filter { $0.key != "COLUMNS" }) { _, new in new }
+            let terminal = try TerminalSession(command: command, environment: environment)
+            func drawing(_ code: String) throws -> String {
+                let fit = try QRCode.fittingTerminal(text: code, maxColumns: TerminalSession.columns)
+                return fit.code.terminalString(style: .plain, quietZone: fit.quietZone).trimmingCharacters(in: .newlines)
+            }
+            try await terminal.waitFor("Waiting for the scan")
+            let first = try #require(await f.simulator.instance("crm-loja")).qrCode
+            try await terminal.waitFor(try drawing(first))
+            #expect(await f.simulator.rotate(instance: "crm-loja"))
+            let second = try #require(await f.simulator.instance("crm-loja")).qrCode
+            let screen = try await terminal.waitFor(try drawing(second))
+            #expect(!screen.contains(try drawing(first)), "the old code is still on screen:\n\(screen)")
+            #expect(await f.simulator.scan(instance: "crm-loja", phone: "5511987654321"))
+            let final = try await terminal.waitFor("[exit ")
+            #expect(final.contains("[exit 0]") && final.contains("Connected as +55 11 9****-4321."), "\(final)")
+            // Redrawn in place: the whole session (scrollback included) holds one drawing and one status line.
+            let transcript = try terminal.transcript()
+            #expect(!transcript.contains(try drawing(first)), "the first code was scrolled away, not replaced")
+            #expect(!transcript.contains("Waiting for the scan"), "the status line was appended, not rewritten")
+        }
+    }
+
     @Test("no scan before --timeout: exit 75, the unit stays waiting")
     func timeout() async throws {
         try await PairingFixture.with(.sqlite) { f in

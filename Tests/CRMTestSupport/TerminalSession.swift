@@ -7,6 +7,10 @@ import Glibc
 /// Drives a command in a real terminal (a tmux pane), as a person at a keyboard would:
 /// type keys, read the screen. Used to test prompts that only appear on a terminal.
 package final class TerminalSession {
+    /// The pane's size: wide and tall enough for a pairing QR code and its status line.
+    package static let columns = 160
+    package static let rows = 50
+
     private let socket = "crm-test-\(UUID().uuidString.prefix(8))"
     private let name = "crm"
 
@@ -16,7 +20,10 @@ package final class TerminalSession {
         // The pane stays open after the command ends, so that its last screen and exit code can be read.
         let script = "env \(assignments) \(command); echo \"[exit $?]\"; sleep 30"
         // The tmux server forked here would hold a captured pipe open forever: give it no pipe at all.
-        try tmux(["new-session", "-d", "-s", name, "-x", "160", "-y", "40", script], capture: false)
+        try tmux(["new-session", "-d", "-s", name, "-x", "\(Self.columns)", "-y", "\(Self.rows)", script], capture: false)
+        // tmux moves a cleared screen into the scrollback: off, so that `transcript()` shows what a
+        // program erased as erased.
+        try tmux(["set-option", "-t", name, "scroll-on-clear", "off"], capture: false)
     }
 
     deinit {
@@ -30,6 +37,11 @@ package final class TerminalSession {
 
     package func screen() throws -> String {
         try tmux(["capture-pane", "-p", "-t", name])
+    }
+
+    /// Everything the pane showed, including what scrolled off the top.
+    package func transcript() throws -> String {
+        try tmux(["capture-pane", "-p", "-S", "-", "-t", name])
     }
 
     /// Waits until the screen contains `text`; returns the screen, or throws after `timeout` seconds.

@@ -58,7 +58,7 @@ final class QRScreen {
         guard status != lastStatus else { return }
         lastStatus = status
         if isTerminal && linesDrawn > 0 {
-            write("\u{1B}[1F\u{1B}[2K" + status + "\n")  // up one line, clear it, write
+            write("\r\u{1B}[1A\u{1B}[2K" + status + "\n")  // up one line, clear it, write
         } else {
             write(status + "\n")
             linesDrawn += 1
@@ -73,7 +73,7 @@ final class QRScreen {
 
     private func eraseCommand() -> String {
         guard isTerminal, linesDrawn > 0 else { return "" }
-        return "\u{1B}[\(linesDrawn)F\u{1B}[J"  // to the first line drawn, clear to the end of the screen
+        return "\r\u{1B}[\(linesDrawn)A\u{1B}[J"  // to the first line drawn, clear to the end of the screen
     }
 
     private func write(_ text: String) {

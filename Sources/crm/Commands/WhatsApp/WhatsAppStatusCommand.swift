@@ -107,7 +107,7 @@ struct WhatsAppStatusCommand: AsyncParsableCommand {
             // Without a terminal, only changes are printed (a timestamp alone is not a change).
             let comparable = inPlace || context.output.json ? text : String(text.drop { $0 != " " })
             if inPlace {
-                let erase = drawnLines > 0 ? "\u{1B}[\(drawnLines)F\u{1B}[J" : ""
+                let erase = drawnLines > 0 ? "\r\u{1B}[\(drawnLines)A\u{1B}[J" : ""
                 FileHandle.standardOutput.write(Data((erase + text + "\n").utf8))
                 drawnLines = text.split(separator: "\n", omittingEmptySubsequences: false).count
             } else if comparable != previous {

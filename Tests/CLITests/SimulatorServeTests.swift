@@ -1,0 +1,61 @@
+import CRMTestSupport
+import Foundation
+import Testing
+
+/// `crm simulator serve` as a person runs it: in the background, then pairing against it, then
+/// stopped with SIGTERM.
+@Suite("crm simulator serve (end to end)")
+struct SimulatorServeTests {
+    @Test("serves on the port it prints, pairs a unit, and stops cleanly on SIGTERM")
+    func serveThenStop() async throws {
+        let f = try await CLIFixture.make(.sqlite)
+        #expect(try await f.crm("units", "create", "Loja").status == 0)
+        let process = Process()
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["simulator", "serve", "--port", "0", "--api-key", "serve-test-key", "--ack-delay", "0"]
+        process.environment = f.cli.environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let firstLine = await Self.firstLine(of: output.fileHandleForReading)
+        let match = try #require(firstLine.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/), "\(firstLine)")
+        let url = String(match.1)
+
+        let environment = [
+            "EVOLUTION_API_URL": url, "EVOLUTION_API_KEY": "serve-test-key", "BASE_URL": "https://crm.example.com",
+            "CRM_SECRET_KEY": PairingFixture.secretKey,
+        ]
+        let connect = try await f.cli.run(["whatsapp", "connect", "--unit", "loja", "--no-wait", "--json", "--database", f.databaseURL],
+                                          environment: environment)
+        #expect(connect.status == 0, "\(connect)")
+        #expect((connect.json as? [String: Any])?["qr"] is String)
+
+        process.terminate()  // SIGTERM
+        let status = await Self.exitStatus(of: process, within: 15)
+        #expect(status == 0, "crm simulator serve should exit 0 on SIGTERM")
+    }
+
+    /// The first line the process writes (read on a thread of its own).
+    static func firstLine(of handle: FileHandle) async -> String {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var bytes: [UInt8] = []
+                var byte: UInt8 = 0
+                while read(handle.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
+                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
+            }
+        }
+    }
+
+    /// The exit status, or `nil` (and the process killed) after `seconds`.
+    static func exitStatus(of process: Process, within seconds: Double) async -> Int32? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return process.terminationStatus
+    }
+}

@@ -1,0 +1,47 @@
+import CRMSimulator
+import Foundation
+import Testing
+
+/// The `base64` PNG the simulator sends beside each QR code is a real image of that code.
+@Suite("Simulator QR images")
+struct QRImageTests {
+    @Test("connect's base64 PNG decodes (zbarimg) to its code")
+    func base64DecodesToTheCode() async throws {
+        try await SimulatorHarness.with { h in
+            let created = try await h.createInstance("image-unit")
+            let qrcode = try #require(created.json["qrcode"] as? [String: Any])
+            let code = try #require(qrcode["code"] as? String)
+            let dataURL = try #require(qrcode["base64"] as? String)
+            let prefix = "data:image/png;base64,"
+            #expect(dataURL.hasPrefix(prefix))
+            let png = try #require(Data(base64Encoded: String(dataURL.dropFirst(prefix.count))))
+            #expect(try await Self.zbar(png) == code)
+        }
+    }
+
+    /// zbarimg on a thread of its own (never block the cooperative pool waiting for a process).
+    static func zbar(_ png: Data) async throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sim-qr-\(UUID().uuidString).png")
+        try png.write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let output: Data = try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                    process.arguments = ["zbarimg", "--quiet", "--raw", "-Sbinary", file.path]
+                    let pipe = Pipe()
+                    process.standardOutput = pipe
+                    process.standardError = FileHandle.nullDevice
+                    try process.run()
+                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return data
+                })
+            }
+        }
+        var text = String(decoding: output, as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+}
