@@ -96,10 +96,25 @@ let package = Package(
         ),
 
         // The executable: commands and terminal output.
+        // The webhook listener (and, later, the HTTP API): Hummingbird over CRMCore's use cases.
+        .target(
+            name: "CRMServer",
+            dependencies: [
+                "CRMCore", "CRMProviders",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "crm",
             dependencies: [
-                "CRMCore", "CRMStore", "CRMProviders", "CRMSimulator", "QRCode",
+                "CRMCore", "CRMStore", "CRMProviders", "CRMServer", "CRMSimulator", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

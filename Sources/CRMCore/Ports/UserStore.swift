@@ -20,4 +20,4 @@ package protocol UserStore: Sendable {
 }
 
 /// Everything the use cases persist. One adapter (CRMStore) implements it for SQLite and PostgreSQL.
-package typealias Store = UnitStore & UserStore & ConnectionStore
+package typealias Store = UnitStore & UserStore & ConnectionStore & WebhookEventStore & MessageWriteStore

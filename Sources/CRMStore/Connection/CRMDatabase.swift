@@ -43,6 +43,11 @@ extension CRMDatabase {
         try await driver.read(body)
     }
 
+    /// A trivial query: whether the database answers (the listener's /health).
+    package func ping() async throws {
+        try await driver.read { sql in try await sql.raw("SELECT 1 AS ok").run() }
+    }
+
     /// Runs one statement given as text. Never with user input: nothing is bound.
     package func execute(unsafeSQL statement: String) async throws {
         try await driver.read { sql in try await sql.raw(SQLQueryString(statement)).run() }

@@ -67,16 +67,3 @@ struct CommandContext {
         return BcryptPasswordHasher(cost: min(cost, 31))
     }
 }
-
-/// The process's logger: stderr, level from CRM_LOG_LEVEL (warning by default).
-enum Log {
-    static let logger: Logger = {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["CRM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-                ?? .warning
-            return handler
-        }
-        return Logger(label: "crm")
-    }()
-}

@@ -1,0 +1,156 @@
+import Crypto
+import Foundation
+
+/// Receives one provider webhook body for the unit its URL names, and applies it exactly once:
+/// the body is stored raw before anything is applied (nothing is lost when applying fails), a
+/// retried body is recognized by its hash, and every write relies on the database's unique keys,
+/// so several listeners on one database agree. The HTTP layer only maps `Outcome` to a status.
+package struct WebhookIngestion: Sendable {
+    package typealias IngestStore = ConnectionStore & WebhookEventStore & MessageWriteStore
+
+    let store: any IngestStore
+    let parsers: [ProviderKind: any WebhookParser]
+    let secretBox: @Sendable () throws -> SecretBox
+    let now: @Sendable () -> Date
+
+    package init(
+        store: any IngestStore, parsers: [any WebhookParser], secretBox: @escaping @Sendable () throws -> SecretBox,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.parsers = Dictionary(parsers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
+        self.secretBox = secretBox
+        self.now = now
+    }
+
+    /// What happened to a body; the listener answers with `httpStatus`.
+    package enum Outcome: Sendable, Equatable {
+        /// No unit has this secret: nothing stored (404).
+        case unknownSecret
+        /// The unit's connection uses another provider (409).
+        case wrongProvider(expected: ProviderKind)
+        /// Meta's X-Hub-Signature-256 is missing or wrong (401).
+        case badSignature
+        /// Not JSON or not the provider's shape: stored as invalid (400).
+        case invalid(reason: String)
+        /// Applied now (200); `results` per event.
+        case processed(eventId: UUID, result: WebhookEventResult, events: [EventResult])
+        /// The same body was already applied (200).
+        case duplicate(eventId: UUID)
+        /// Storing or applying failed (500): the provider retries, `crm webhook replay` can too.
+        case failed(eventId: UUID?, reason: String)
+
+        package var httpStatus: Int {
+            switch self {
+            case .unknownSecret: 404
+            case .wrongProvider: 409
+            case .badSignature: 401
+            case .invalid: 400
+            case .processed, .duplicate: 200
+            case .failed: 500
+            }
+        }
+    }
+
+    /// What one event of a body did.
+    package enum EventResult: Sendable, Equatable {
+        case connection(ConnectionState)
+        case messageStored
+        case messageDuplicate
+        case status(StatusApplyResult)
+        case ignored(String)
+        case unknownInstance(String)
+    }
+
+    /// The unit's connection for a URL secret, or `nil` (malformed or unknown: same answer).
+    package func connection(forSecret secret: String) async throws -> WhatsAppConnection? {
+        guard WebhookSecret.isWellFormed(secret) else { return nil }
+        guard let connection = try await store.connection(webhookSecretHash: WebhookSecret.hash(secret)),
+              let hash = connection.webhookSecretHash, WebhookSecret.matches(secret, hash: hash) else { return nil }
+        return connection
+    }
+
+    package func receive(
+        provider: ProviderKind, secret: String, body: Data, pathEvent: String? = nil, signature: String? = nil
+    ) async throws -> Outcome {
+        guard let connection = try await connection(forSecret: secret) else { return .unknownSecret }
+        guard connection.provider == provider else { return .wrongProvider(expected: connection.provider) }
+        if provider == .meta {
+            guard try MetaSignature.verify(body: body, header: signature, connection: connection, box: secretBox) else {
+                return .badSignature
+            }
+        }
+        guard let parser = parsers[provider] else { return .invalid(reason: "no parser for \(provider.rawValue)") }
+        let received = now()
+        let text = String(decoding: body, as: UTF8.self)
+        let events: [WebhookEvent]
+        do {
+            events = try parser.parse(body, pathEvent: pathEvent)
+        } catch {
+            let record = StoredWebhookEvent(
+                unitId: connection.unitId, provider: provider, eventType: "invalid", instance: nil,
+                dedupeKey: Self.dedupeKey(body), body: text, result: .invalid, error: error.description, receivedAt: received
+            )
+            _ = try await store.recordWebhookEvent(record)
+            return .invalid(reason: error.description)
+        }
+        let record = StoredWebhookEvent(
+            unitId: connection.unitId, provider: provider, eventType: events.first?.kind.rawValue ?? "none",
+            instance: events.first?.instance, dedupeKey: Self.dedupeKey(body), body: text, receivedAt: received
+        )
+        let stored = try await store.recordWebhookEvent(record)
+        if let stored, stored.result != .pending, stored.result != .failed {
+            return .duplicate(eventId: stored.id)
+        }
+        // A new body, or a retry of one whose first attempt did not finish: apply it (idempotent).
+        let eventId = stored?.id ?? record.id
+        return await apply(events, eventId: eventId, connection: connection, receivedAt: received)
+    }
+
+    /// Applies the events of a stored body and records the outcome. Used by `receive` and replay.
+    package func apply(_ events: [WebhookEvent], eventId: UUID, connection: WhatsAppConnection, receivedAt: Date) async
+        -> Outcome
+    {
+        var results: [EventResult] = []
+        do {
+            for event in events {
+                results.append(try await EventApplier(store: store, connection: connection, receivedAt: receivedAt).apply(event))
+            }
+        } catch {
+            let reason = Self.sanitized(error)
+            try? await store.finishWebhookEvent(id: eventId, result: .failed, error: reason, at: now())
+            return .failed(eventId: eventId, reason: reason)
+        }
+        let result = Self.summary(results)
+        do {
+            try await store.finishWebhookEvent(id: eventId, result: result, error: nil, at: now())
+        } catch {
+            return .failed(eventId: eventId, reason: Self.sanitized(error))
+        }
+        return .processed(eventId: eventId, result: result, events: results)
+    }
+
+    /// applied when anything changed; unknown_instance when an event named another instance; ignored otherwise.
+    static func summary(_ results: [EventResult]) -> WebhookEventResult {
+        if results.contains(where: {
+            switch $0 {
+            case .connection, .messageStored, .messageDuplicate, .status: true
+            case .ignored, .unknownInstance: false
+            }
+        }) { return .applied }
+        if results.contains(where: { if case .unknownInstance = $0 { true } else { false } }) { return .unknownInstance }
+        return .ignored
+    }
+
+    /// Lowercase hex SHA-256 of the body: a provider's retry repeats the body byte for byte.
+    static func dedupeKey(_ body: Data) -> String {
+        SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A one-line reason without internals (the store's errors are already translated).
+    static func sanitized(_ error: any Error) -> String {
+        if let error = error as? CRMError { return error.message }
+        if let error = error as? StoreError { return "the database refused the change (\(error))" }
+        return "unexpected error (\(type(of: error)))"
+    }
+}

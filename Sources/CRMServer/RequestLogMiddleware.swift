@@ -1,0 +1,39 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// One log line per request: method, path with any webhook secret masked, status, duration.
+/// Secrets never reach a log line: the path's secret segment is replaced before logging.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = ListenerContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let started = ContinuousClock.now
+        let path = Self.maskedPath(request.uri.path)
+        do {
+            let response = try await next(request, context)
+            log(context, request, path, status: Int(response.status.code), since: started)
+            return response
+        } catch {
+            let status = (error as? any HTTPResponseError)?.status.code ?? 500
+            log(context, request, path, status: Int(status), since: started)
+            throw error
+        }
+    }
+
+    private func log(_ context: Context, _ request: Request, _ path: String, status: Int, since started: ContinuousClock.Instant) {
+        let elapsed = ContinuousClock.now - started
+        let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        context.logger.info("request", metadata: [
+            "method": "\(request.method.rawValue)", "path": "\(path)", "status": "\(status)",
+            "ms": "\(String(format: "%.1f", milliseconds))", "client": "\(context.clientAddress)",
+        ])
+    }
+
+    /// `/webhooks/whatsapp/evolution/<secret>/…` → `/webhooks/whatsapp/evolution/****/…`.
+    static func maskedPath(_ path: String) -> String {
+        var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        if parts.count > 4, parts[1] == "webhooks", parts[2] == "whatsapp" { parts[4] = "****" }
+        return parts.joined(separator: "/")
+    }
+}

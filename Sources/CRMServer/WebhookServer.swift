@@ -1,0 +1,53 @@
+import CRMCore
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// `crm webhook serve`: the HTTP listener that receives every unit's provider webhooks.
+package struct WebhookServer: Sendable {
+    let configuration: ListenerConfiguration
+    let ingestion: WebhookIngestion
+    let databaseCheck: @Sendable () async -> Bool
+    let logger: Logger
+
+    package init(
+        configuration: ListenerConfiguration, ingestion: WebhookIngestion, databaseCheck: @escaping @Sendable () async -> Bool,
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.ingestion = ingestion
+        self.databaseCheck = databaseCheck
+        self.logger = logger
+    }
+
+    func router() -> Router<ListenerContext> {
+        let router = Router(context: ListenerContext.self)
+        router.add(middleware: RequestLogMiddleware())
+        WebhookRoutes(ingestion: ingestion, verifier: MetaVerification(ingestion: ingestion), maxBodyBytes: configuration.maxBodyBytes)
+            .add(to: router)
+        HealthRoutes(databaseCheck: databaseCheck).add(to: router)
+        return router
+    }
+
+    /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish (up
+    /// to the grace period) and returns. `onListening` gets the bound port (0 picks a free one).
+    package func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let app = Application(
+            router: router(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crm"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+        let group = ServiceGroup(configuration: .init(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        ))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            try await tasks.next()
+            tasks.cancelAll()
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import CRMCore
+import CRMProviders
+import CRMServer
+import CRMStore
+import Foundation
+import Logging
+
+/// `crm webhook serve` (also `crm serve`): the long-running listener.
+struct WebhookServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the webhook listener until SIGTERM or Ctrl-C.",
+        discussion: """
+            Receives every unit's webhooks at POST /webhooks/whatsapp/<provider>/<secret> (Evolution's \
+            by-events form …/<secret>/<event> too), answers Meta's verification at GET \
+            /webhooks/whatsapp/meta/<secret>, and serves GET /health. Each body is stored raw, then \
+            applied once: connection states, inbound messages (deduplicated by the provider's id), \
+            delivery and read receipts (forward only).
+
+            Several listeners may share one PostgreSQL database. On SIGTERM or SIGINT the listener \
+            stops accepting, finishes the requests in flight and exits 0.
+            """,
+        aliases: []
+    )
+
+    @Option(help: "The address to listen on (default: HOST, else 127.0.0.1; 0.0.0.0 for every interface).")
+    var host: String?
+
+    @Option(help: "The port to listen on (default: PORT, else 3000; 0 picks a free one).")
+    var port: Int?
+
+    @Option(help: "Log level: trace, debug, info (default), notice, warning, error, critical.")
+    var logLevel: String?
+
+    @Option(help: "Log format: text (default) or json (one object per line).")
+    var logFormat: String = "text"
+
+    @OptionGroup var databaseOptions: DatabaseOptions
+
+    func validate() throws {
+        if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
+        }
+        guard Log.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json.") }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let level = logLevel.flatMap(Logger.Level.init(rawValue:))
+            ?? environment["CRM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        Log.configure(level: level, format: Log.Format(rawValue: logFormat) ?? .text)
+        let host = self.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
+        let port = try self.port ?? Self.environmentPort(environment["PORT"]) ?? 3000
+        let logger = Log.logger
+        try await CommandContext.with(databaseOptions, try OutputOptions.parse([])) { context in
+            if environment[SecretBox.keyVariable].map({ $0.isEmpty }) ?? true {
+                logger.warning("CRM_SECRET_KEY is not set: Meta webhooks cannot be verified and will be refused")
+            }
+            let ingestion = WebhookIngestion(
+                store: context.store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
+                secretBox: { try SecretBox.fromEnvironment() }
+            )
+            let database = context.database
+            let server = WebhookServer(
+                configuration: ListenerConfiguration(host: host, port: port), ingestion: ingestion,
+                databaseCheck: { (try? await database.ping()) != nil }, logger: logger
+            )
+            try await server.run(onListening: { bound in
+                logger.notice("crm listening", metadata: ["url": "http://\(host):\(bound)", "database": "\(database.location.displayName)"])
+            })
+            logger.notice("crm stopped")
+        }
+    }
+
+    static func environmentPort(_ text: String?) throws -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw CRMError.configuration("PORT '\(text.prefix(20))' is not a port number (0–65535).")
+        }
+        return port
+    }
+}
+
+/// `crm serve`: the same as `crm webhook serve`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the webhook listener (the same as `crm webhook serve`).", shouldDisplay: true
+    )
+
+    @OptionGroup var serve: WebhookServeCommand
+
+    func validate() throws { try serve.validate() }
+    func run() async throws { try await serve.run() }
+}

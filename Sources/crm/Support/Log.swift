@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+
+/// The process's logger: stderr, level from CRM_LOG_LEVEL (warning by default), as text or JSON.
+/// A long-running command may call `configure` before the first use of `logger`.
+enum Log {
+    enum Format: String, CaseIterable {
+        case text, json
+    }
+
+    nonisolated(unsafe) private static var level: Logger.Level?
+    nonisolated(unsafe) private static var format: Format = .text
+
+    /// Sets the level and format; only effective before `logger` is first used.
+    static func configure(level: Logger.Level?, format: Format) {
+        self.level = level
+        self.format = format
+    }
+
+    static let logger: Logger = {
+        let level = Self.level
+            ?? ProcessInfo.processInfo.environment["CRM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let format = Self.format
+        LoggingSystem.bootstrap { label in
+            switch format {
+            case .text:
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            case .json:
+                return JSONLogHandler(label: label, logLevel: level)
+            }
+        }
+        return Logger(label: "crm")
+    }()
+}
+
+/// One JSON object per line on stderr: `time`, `level`, `label`, `message` and the metadata.
+struct JSONLogHandler: LogHandler {
+    let label: String
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
+
+    init(label: String, logLevel: Logger.Level) {
+        self.label = label
+        self.logLevel = logLevel
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var object: [String: String] = [
+            "time": ISO8601.string(Date()), "level": event.level.rawValue, "label": label, "message": "\(event.message)",
+        ]
+        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
+            object[key] = "\(value)"
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard var line = try? encoder.encode(object) else { return }
+        line.append(UInt8(ascii: "\n"))
+        FileHandle.standardError.write(line)
+    }
+}

@@ -1,0 +1,12 @@
+-- Receipts that arrived before the message they name was recorded (a provider can report
+-- "delivered" before our send call returns). Applied, forward only, when the message appears.
+CREATE TABLE pending_message_statuses (
+    unit_id       TEXT NOT NULL REFERENCES units (id) ON DELETE CASCADE,
+    provider      TEXT NOT NULL CHECK (provider IN ('evolution', 'meta', 'zapi')),
+    external_id   TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('queued', 'sent', 'delivered', 'read', 'failed')),
+    error_code    TEXT,
+    error_message TEXT,
+    occurred_at   REAL NOT NULL,
+    CONSTRAINT pending_message_statuses_key PRIMARY KEY (unit_id, provider, external_id, status)
+) STRICT;
