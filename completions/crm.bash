@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|whatsapp|db|qr|simulator|help)
+    units|users|whatsapp|db|qr|simulator|webhook|serve|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users whatsapp db qr simulator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'units users whatsapp db qr simulator webhook serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -747,6 +747,104 @@ _crm_simulator_serve() {
         return
         ;;
     '--ack-delay')
+        return
+        ;;
+    esac
+}
+
+_crm_webhook() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __crm_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    serve|url)
+        # Offer subcommand argument completions
+        "_crm_webhook_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'serve url' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_webhook_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--host --port --log-level --log-format --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--log-format')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_webhook_url() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --base-url --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--base-url')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--host --port --log-level --log-format --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--log-level')
+        return
+        ;;
+    '--log-format')
+        return
+        ;;
+    '--database')
         return
         ;;
     esac

@@ -89,7 +89,7 @@ struct MigrationTests {
             return Set(matches)
         }
         #expect(tables(.sqlite) == tables(.postgres))
-        #expect(tables(.sqlite).count == 10)
+        #expect(tables(.sqlite).count == 11, "the ten tables of 0001 and pending_message_statuses (0004)")
     }
 
     private func tableNames(_ database: CRMDatabase) async throws -> Set<String> {

@@ -61,7 +61,7 @@ struct DecodeTests {
     }
 
     @Test("random payloads over versions 1–40 and all modes decode exactly", arguments: ErrorCorrection.allCases)
-    func decodes(ecc: ErrorCorrection) throws {
+    func decodes(ecc: ErrorCorrection) async throws {
         let zbarimg = try findExecutable("zbarimg", install: "apt-get install zbar-tools")
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -97,7 +97,7 @@ struct DecodeTests {
             expected += [item.payload, item.payload]
             labels += ["\(item) (PNG)", "\(item) (terminal \(item.style), invert \(item.invert))"]
         }
-        try expectDecodes(zbarimg: zbarimg, files: files, expected: expected, labels: labels)
+        try await expectDecodes(zbarimg: zbarimg, files: files, expected: expected, labels: labels)
     }
 }
 
@@ -106,15 +106,15 @@ struct DecodeTests {
 /// separators or charset conversion, so the output must be exactly the
 /// concatenated payloads, and it must have found one symbol per file. On a
 /// mismatch every file is decoded alone to name the ones that fail.
-func expectDecodes(zbarimg: URL, files: [String], expected: [[UInt8]], labels: [String]) throws {
+func expectDecodes(zbarimg: URL, files: [String], expected: [[UInt8]], labels: [String]) async throws {
     let arguments = ["--nodbus", "--raw", "-Sbinary"]
-    let batch = try runProcess(zbarimg, arguments + files)
+    let batch = try await runProcess(zbarimg, arguments + files)
     let summary = "scanned \(files.count) barcode symbols from \(files.count) images"
     if batch.stdout == Array(expected.joined()) && batch.stderr.contains(summary) { return }
 
     var failures = 0
     for (index, file) in files.enumerated() {
-        let single = try runProcess(zbarimg, arguments + ["-q", file])
+        let single = try await runProcess(zbarimg, arguments + ["-q", file])
         if single.stdout != expected[index] {
             failures += 1
             Issue.record("zbarimg read \(single.stdout.count) bytes, expected \(expected[index].count): \(labels[index])")

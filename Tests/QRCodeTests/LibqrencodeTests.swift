@@ -29,7 +29,7 @@ struct LibqrencodeTests {
     }
 
     @Test("80 symbols over all versions equal libqrencode's with the same mask")
-    func matchesLibqrencode() throws {
+    func matchesLibqrencode() async throws {
         let qrencode = try findExecutable("qrencode", install: "apt-get install qrencode")
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -40,7 +40,7 @@ struct LibqrencodeTests {
             var arguments = ["-v", "\(item.version)", "-l", item.ecc.letter, "-m", "0", "-t", "ASCII", "-o", "-",
                              "-r", input.path]
             if item.mode == .byte { arguments.insert("-8", at: 0) }
-            let result = try runProcess(qrencode, arguments)
+            let result = try await runProcess(qrencode, arguments)
             try #require(result.status == 0, "qrencode failed: \(result.stderr)")
             // "##" is a dark module, two spaces a light one.
             let theirs = result.stdoutText.split(separator: "\n").map { line in

@@ -87,14 +87,14 @@ struct RendererTests {
 
     @Test("PNG: signature, IHDR, IDAT (zlib), IEND and CRCs check out with Python's zlib; pixels match",
           arguments: [(1, 1, 0), (21, 1, 4), (7, 3, 2), (40, 2, 4), (11, 8, 4)])
-    func pngIsValid(version: Int, scale: Int, quietZone: Int) throws {
+    func pngIsValid(version: Int, scale: Int, quietZone: Int) async throws {
         let code = try QRCode(text: "PNG TEST", ecc: .quartile, version: version)
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("code.png")
         let png = code.png(scale: scale, quietZone: quietZone)
         try Data(png).write(to: file)
-        let report = try runPython("inspect_png.py", [file.path])
+        let report = try await runPython("inspect_png.py", [file.path])
         let info = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout)) as? [String: Any])
         #expect(info["error"] == nil, "\(info["error"] ?? "")")
         let pixels = (code.size + 2 * quietZone) * scale
@@ -127,7 +127,7 @@ struct RendererTests {
     }
 
     @Test("deflate streams inflate with Python's zlib to the original bytes")
-    func deflateRoundTrip() throws {
+    func deflateRoundTrip() async throws {
         var rng = SeededGenerator(seed: 11)
         let samples: [([UInt8], Int)] = [
             ([], 1),
@@ -140,18 +140,18 @@ struct RendererTests {
         for (data, rowLength) in samples {
             // Both encodings are checked, whichever zlib(_:) would pick.
             let stored = [0x78, 0x01] + Deflate.storedBlocks(data) + bigEndianAdler(data)
-            #expect(try runPython("inflate.py", stdin: stored).stdout == data, "stored, \(data.count) bytes")
+            #expect(try await runPython("inflate.py", stdin: stored).stdout == data, "stored, \(data.count) bytes")
             let stream = Deflate.zlib(data, rowLength: rowLength)
-            let inflated = try runPython("inflate.py", stdin: stream)
+            let inflated = try await runPython("inflate.py", stdin: stream)
             #expect(inflated.stdout == data, "\(data.count) bytes")
         }
     }
 
     @Test("SVG: well-formed XML whose path covers exactly the dark modules", arguments: [0, 4])
-    func svgIsValid(quietZone: Int) throws {
+    func svgIsValid(quietZone: Int) async throws {
         let code = try QRCode(text: evolutionCode, ecc: .low)
         let svg = code.svg(scale: 5, quietZone: quietZone)
-        let report = try runPython("inspect_svg.py", stdin: Array(svg.utf8))
+        let report = try await runPython("inspect_svg.py", stdin: Array(svg.utf8))
         let info = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout)) as? [String: Any])
         let width = code.size + 2 * quietZone
         #expect(info["root"] as? String == "{http://www.w3.org/2000/svg}svg")

@@ -63,13 +63,13 @@ struct SegnoTests {
     }
 
     /// segno's matrices for `cases`, as rows of "0"/"1".
-    static func segnoMatrices(_ cases: [Case], isoPadding: Bool) throws -> [[String]] {
+    static func segnoMatrices(_ cases: [Case], isoPadding: Bool) async throws -> [[String]] {
         let request = cases.map { item -> [String: Any] in
             ["hex": item.bytes.map { String(format: "%02x", $0) }.joined(),
              "mode": "\(item.mode)", "version": item.version, "error": item.ecc.letter, "mask": item.mask]
         }
         let input = try JSONSerialization.data(withJSONObject: request)
-        let output = try runPython("segno_matrix.py", isoPadding ? ["--iso-padding"] : [], stdin: [UInt8](input))
+        let output = try await runPython("segno_matrix.py", isoPadding ? ["--iso-padding"] : [], stdin: [UInt8](input))
         let results = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout)) as? [[String: Any]])
         try #require(results.count == cases.count)
         for (item, reference) in zip(cases, results) {
@@ -92,11 +92,11 @@ struct SegnoTests {
     }
 
     @Test("166 symbols (every version at every level) equal segno's, module for module")
-    func matchesSegno() throws {
+    func matchesSegno() async throws {
         let cases = Self.cases()
         #expect(cases.count >= 166)
-        let isoSegno = try Self.segnoMatrices(cases, isoPadding: true)
-        let plainSegno = try Self.segnoMatrices(cases, isoPadding: false)
+        let isoSegno = try await Self.segnoMatrices(cases, isoPadding: true)
+        let plainSegno = try await Self.segnoMatrices(cases, isoPadding: false)
         var aligned = 0
         for (index, item) in cases.enumerated() {
             let ours = try Self.ours(item)

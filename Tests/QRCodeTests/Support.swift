@@ -44,7 +44,17 @@ func findExecutable(_ name: String, install: String) throws -> URL {
 
 /// Runs a program to completion. Standard input, output and error go
 /// through files, so no pipe can fill up and block.
-func runProcess(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) throws -> ProcessResult {
+/// Waits on a thread of its own: blocking the test runner's few cooperative threads would stall
+/// every other test's servers and actors.
+func runProcess(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread {
+            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, stdin: stdin) })
+        }
+    }
+}
+
+private func runProcessBlocking(_ executable: URL, _ arguments: [String], stdin: [UInt8]) throws -> ProcessResult {
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }
     let inputURL = directory.appendingPathComponent("stdin")
@@ -73,9 +83,9 @@ func runProcess(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) t
 
 /// Runs one of the python scripts in scripts/qr; segno-dependent ones say so
 /// on failure.
-func runPython(_ script: String, _ arguments: [String] = [], stdin: [UInt8] = []) throws -> ProcessResult {
+func runPython(_ script: String, _ arguments: [String] = [], stdin: [UInt8] = []) async throws -> ProcessResult {
     let python = try findExecutable("python3", install: "apt-get install python3")
-    let result = try runProcess(python, [qrScript(script)] + arguments, stdin: stdin)
+    let result = try await runProcess(python, [qrScript(script)] + arguments, stdin: stdin)
     if result.status == 3 && result.stderr.contains("segno") {
         throw MissingTool(name: "segno (python package)", install: "pip install segno")
     }
