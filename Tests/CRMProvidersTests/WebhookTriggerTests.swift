@@ -152,7 +152,7 @@ struct WebhookTriggerTests {
         let table = try JSONDecoder().decode(SignatureTable.self, from: Fixtures.data("providers", "meta/signatures.json"))
         #expect(!table.signatures.isEmpty)
         for (file, signature) in table.signatures {
-            #expect(MetaWebhookSignature.sign(try Fixtures.data("providers", file), appSecret: table.appSecret) == signature, "\(file)")
+            #expect(MetaSignature.sign(body: try Fixtures.data("providers", file), appSecret: table.appSecret) == signature, "\(file)")
         }
     }
 

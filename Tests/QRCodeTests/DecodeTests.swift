@@ -6,6 +6,7 @@ import Testing
 /// three modes, sized to need every version 1–40, at every level, are
 /// rendered as PNG — directly, and via the terminal drawing parsed back
 /// into modules — and must decode to exactly the input bytes.
+extension QRCodeSuites {
 @Suite("Decoding with zbarimg")
 struct DecodeTests {
     struct Case: CustomStringConvertible {
@@ -99,6 +100,7 @@ struct DecodeTests {
         }
         try await expectDecodes(zbarimg: zbarimg, files: files, expected: expected, labels: labels)
     }
+}
 }
 
 /// Decodes `files` with one zbarimg run and checks the data of each.

@@ -1,6 +1,7 @@
 @testable import QRCode
 import Testing
 
+extension QRCodeSuites {
 @Suite("Encoder: modes, versions, errors")
 struct EncoderTests {
     @Test("the densest mode covering the whole payload is used")
@@ -127,4 +128,5 @@ struct EncoderTests {
             #expect(code[x, y] && !code[x + 1, y] && !code[x, y - 1] && code[x + 2, y + 2] && code[x - 2, y])
         }
     }
+}
 }

@@ -1,6 +1,7 @@
 @testable import QRCode
 import Testing
 
+extension QRCodeSuites {
 @Suite("Format and version information, version tables")
 struct FormatAndVersionTests {
     /// ISO 18004 Annex C lists all 32 format information strings (after
@@ -101,6 +102,7 @@ struct FormatAndVersionTests {
             #expect(QRCode.capacity(of: .byte, version: version, ecc: ecc) == byte)
         }
     }
+}
 }
 
 extension String {

@@ -5,6 +5,7 @@ import Testing
 /// Bit-exact comparison with libqrencode through its `qrencode` command.
 /// qrencode cannot be told which mask to use, so we read the mask it chose
 /// from its format information and encode ours with the same mask.
+extension QRCodeSuites {
 @Suite("Bit-exact against libqrencode")
 struct LibqrencodeTests {
     /// Two levels per version, cycling through byte, numeric and
@@ -65,4 +66,5 @@ struct LibqrencodeTests {
         }
         #expect(masksSeen.count >= 4, "masks exercised: \(masksSeen.sorted())")
     }
+}
 }

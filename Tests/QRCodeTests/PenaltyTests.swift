@@ -3,6 +3,7 @@ import Testing
 
 /// The mask penalty is computed with bit tricks; here it is checked against
 /// a plain module-by-module reading of ISO 18004 §7.8.3.
+extension QRCodeSuites {
 @Suite("Mask penalty")
 struct PenaltyTests {
     /// Rules 1–4 the slow, obvious way. `grid[y][x]`, true = dark.
@@ -127,4 +128,5 @@ struct PenaltyTests {
             #expect(code.mask == reference.firstIndex(of: reference.min()!))
         }
     }
+}
 }

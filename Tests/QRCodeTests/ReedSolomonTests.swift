@@ -1,6 +1,7 @@
 @testable import QRCode
 import Testing
 
+extension QRCodeSuites {
 @Suite("GF(256) and Reed–Solomon")
 struct ReedSolomonTests {
     @Test("exp and log tables are inverse and follow x⁸+x⁴+x³+x²+1")
@@ -84,4 +85,5 @@ struct ReedSolomonTests {
         #expect(result[62] == firstBlockECC[0])
         #expect(result[62 + 4] == firstBlockECC[1])
     }
+}
 }

@@ -7,6 +7,7 @@ let evolutionCode = "2@SiUcJzrxuQOkdfXRYnOHcOLwUwvsNqXi70taAt8ZWEhK5D679278QNN2t
     + "C/8UaKf/Zj5ahVYQLjnwdXUh+XwABV097GrpqdJiGVo=,Dz9gvAbWv1tzmWaB4dVKMt8qhdJw3sYdVZDtaov1LZM=,"
     + "KuB3Ss/4OoYgUUjJ+/QJMXbV/6vNyuLtERFWONTs7y4=,1234567890abcd"
 
+extension QRCodeSuites {
 @Suite("Terminal, PNG and SVG renderers")
 struct RendererTests {
     @Test("an Evolution pairing code fits 80 columns at level M with the full quiet zone")
@@ -164,6 +165,7 @@ struct RendererTests {
         #expect(info["rows"] as? [String] == expected)
         #expect(svg.components(separatedBy: "<path").count == 2, "one path")
     }
+}
 }
 
 private func bigEndianAdler(_ data: [UInt8]) -> [UInt8] {

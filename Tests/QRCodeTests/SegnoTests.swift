@@ -6,6 +6,7 @@ import Testing
 /// for a fixed version, level, mode and mask both must produce the same
 /// matrix. segno numbers masks as ISO does; a mismatch in numbering would
 /// show here as every case differing.
+extension QRCodeSuites {
 @Suite("Bit-exact against segno")
 struct SegnoTests {
     struct Case {
@@ -111,6 +112,7 @@ struct SegnoTests {
         // Both kinds are well represented (byte mode is always aligned).
         #expect(aligned >= 40 && cases.count - aligned >= 40, "\(aligned) of \(cases.count) aligned")
     }
+}
 }
 
 /// Random payload of `count` characters valid in `mode` and needing it

@@ -80,10 +80,22 @@ package struct PairingService: Sendable {
             try await provider.deleteInstance(instance)
             _ = try await apply(.disconnected(reason: .loggedOut), unit: unit)
         }
-        let state = try await provider.ensureInstance(named: instance, webhookURL: url)
+        // A new secret is recorded before the provider learns the URL: Evolution posts the first
+        // QR webhook at once, and the listener must know the secret by then. If the provider
+        // call fails, the previous secret (or none) is put back.
         if existingSecret == nil {
             let sealed = try ConnectionSecrets.sealWebhookSecret(secret, unitId: unit.id, box: box)
             try await store.setWebhookSecret(unitId: unit.id, hash: WebhookSecret.hash(secret), sealed: sealed, at: now())
+        }
+        let state: ProviderInstanceState
+        do {
+            state = try await provider.ensureInstance(named: instance, webhookURL: url)
+        } catch {
+            if existingSecret == nil {
+                try? await store.setWebhookSecret(
+                    unitId: unit.id, hash: connection.webhookSecretHash, sealed: connection.sealedWebhookSecret, at: now())
+            }
+            throw error
         }
         var status = connection.status
         var qrCode = state.qrCode

@@ -39,7 +39,7 @@ extension WebhookTriggerEvent {
         let body = json(sample).data
         if provider == .meta {
             guard let metaAppSecret, !metaAppSecret.isEmpty else { throw .missingMetaAppSecret(self) }
-            headers.append((MetaWebhookSignature.header, MetaWebhookSignature.sign(body, appSecret: metaAppSecret)))
+            headers.append((MetaSignature.header, MetaSignature.sign(body: body, appSecret: metaAppSecret)))
         }
         return WebhookTriggerRequest(pathSuffix: nil, headers: headers, body: body, externalId: messageId)
     }

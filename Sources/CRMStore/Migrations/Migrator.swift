@@ -50,8 +50,17 @@ package struct Migrator: Sendable {
     @discardableResult
     package func migrate(now: @escaping @Sendable () -> Date = { Date() }) async throws -> [Migration] {
         var applied: [Migration] = []
-        while let migration = try await applyNext(now: now()) {
-            applied.append(migration)
+        var lockWaits = 0
+        while true {
+            do {
+                guard let migration = try await applyNext(now: now()) else { break }
+                applied.append(migration)
+            } catch let error as CRMError where error.kind == .unavailable && driver.dialect == .sqlite && lockWaits < 5 {
+                // Another crm holds the SQLite write lock past the busy timeout: most likely it is
+                // applying these same migrations. Wait for it rather than fail; the next round
+                // sees what it applied.
+                lockWaits += 1
+            }
         }
         return applied
     }

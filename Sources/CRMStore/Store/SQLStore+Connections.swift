@@ -57,7 +57,7 @@ extension SQLStore: ConnectionStore {
         }
     }
 
-    package func setWebhookSecret(unitId: UUID, hash: String, sealed: Data, at date: Date) async throws {
+    package func setWebhookSecret(unitId: UUID, hash: String?, sealed: Data?, at date: Date) async throws {
         try await driver.transaction { sql in
             try await sql.raw("""
                 UPDATE unit_whatsapp_connections SET webhook_secret_hash = \(bind: hash),

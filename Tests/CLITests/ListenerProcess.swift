@@ -1,0 +1,76 @@
+import CRMTestSupport
+import Foundation
+import NIOConcurrencyHelpers
+
+/// `crm webhook serve` running as a separate process, as in production: its log (stderr) is
+/// collected for assertions, its port read from the "crm listening" line.
+final class ListenerProcess: @unchecked Sendable {
+    let process = Process()
+    private let log = NIOLockedValueBox("")
+    private(set) var port = 0
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var logText: String { log.withLockedValue { $0 } }
+
+    /// Starts the listener on a free port against `databaseURL`; waits until it listens.
+    static func start(databaseURL: String, environment: [String: String], extraArguments: [String] = []) async throws
+        -> ListenerProcess
+    {
+        let listener = ListenerProcess()
+        let process = listener.process
+        process.executableURL = CLIRunner.binary
+        process.arguments = ["webhook", "serve", "--port", "0", "--database", databaseURL] + extraArguments
+        process.environment = environment
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Drained on a thread of its own for the process's whole life, so the pipe never fills.
+        Thread.detachNewThread { [log = listener.log] in
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            while true {
+                let count = read(errors.fileHandleForReading.fileDescriptor, &buffer, buffer.count)
+                if count > 0 {
+                    let text = String(decoding: buffer[0..<count], as: UTF8.self)
+                    log.withLockedValue { $0 += text }
+                } else if count == 0 || errno != EINTR {
+                    break
+                }
+            }
+        }
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let match = listener.logText.firstMatch(of: /url=http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
+                listener.port = port
+                return listener
+            }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        process.terminate()
+        throw ListenerStartError(log: listener.logText)
+    }
+
+    /// SIGTERM, then the exit status (nil and SIGKILL after `seconds`).
+    func stop(within seconds: Double = 15) async -> Int32? {
+        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    /// Kills the listener at once (a crash).
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
+struct ListenerStartError: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "the listener did not start:\n\(log)" }
+}
