@@ -779,7 +779,7 @@ _crm_webhook_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -794,6 +794,12 @@ _crm_webhook_serve() {
         return
         ;;
     '--log-format')
+        return
+        ;;
+    '--rate-limit-client')
+        return
+        ;;
+    '--rate-limit-unit')
         return
         ;;
     '--database')
@@ -827,7 +833,7 @@ _crm_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -842,6 +848,12 @@ _crm_serve() {
         return
         ;;
     '--log-format')
+        return
+        ;;
+    '--rate-limit-client')
+        return
+        ;;
+    '--rate-limit-unit')
         return
         ;;
     '--database')

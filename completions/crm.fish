@@ -90,12 +90,12 @@ function __crm_parse_tokens -S
             __crm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'serve'
-                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'database=' 'version' 'h/help'
+                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'database=' 'version' 'h/help'
             case 'url'
                 __crm_parse_subcommand 0 'unit=' 'base-url=' 'database=' 'json' 'version' 'h/help'
             end
         case 'serve'
-            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'database=' 'version' 'h/help'
+            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'database=' 'version' 'h/help'
         case 'help'
             __crm_parse_subcommand -r 1 'version'
         end
@@ -339,6 +339,8 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm w
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" port' -l 'port' -d 'The port to listen on (default: PORT, else 3000; 0 picks a free one).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info (default), notice, warning, error, critical.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" log-format' -l 'log-format' -d 'Log format: text (default) or json (one object per line).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" rate-limit-client' -l 'rate-limit-client' -d 'Webhook requests per second from one client address (bursts of twice as many).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" rate-limit-unit' -l 'rate-limit-unit' -d 'Webhook requests per second for one unit (bursts of twice as many).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" version' -l 'version' -d 'Show the version.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -352,6 +354,8 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm s
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" port' -l 'port' -d 'The port to listen on (default: PORT, else 3000; 0 picks a free one).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" log-level' -l 'log-level' -d 'Log level: trace, debug, info (default), notice, warning, error, critical.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" log-format' -l 'log-format' -d 'Log format: text (default) or json (one object per line).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" rate-limit-client' -l 'rate-limit-client' -d 'Webhook requests per second from one client address (bursts of twice as many).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" rate-limit-unit' -l 'rate-limit-unit' -d 'Webhook requests per second for one unit (bursts of twice as many).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" version' -l 'version' -d 'Show the version.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -9,11 +9,21 @@ package struct ListenerConfiguration: Sendable {
     package var maxBodyBytes: Int
     /// Longest time in-flight requests get to finish after SIGTERM or SIGINT.
     package var shutdownGracePeriod: Duration
+    /// Webhook requests per client address: generous, since one Evolution server posts for all its instances.
+    package var perClientLimit: RateLimitConfiguration
+    /// Webhook requests per unit (per webhook URL).
+    package var perUnitLimit: RateLimitConfiguration
 
-    package init(host: String = "127.0.0.1", port: Int = 3000, maxBodyBytes: Int = 1 << 20, shutdownGracePeriod: Duration = .seconds(8)) {
+    package init(
+        host: String = "127.0.0.1", port: Int = 3000, maxBodyBytes: Int = 1 << 20, shutdownGracePeriod: Duration = .seconds(8),
+        perClientLimit: RateLimitConfiguration = RateLimitConfiguration(requestsPerSecond: 2_000, burst: 4_000),
+        perUnitLimit: RateLimitConfiguration = RateLimitConfiguration(requestsPerSecond: 500, burst: 1_000)
+    ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.shutdownGracePeriod = shutdownGracePeriod
+        self.perClientLimit = perClientLimit
+        self.perUnitLimit = perUnitLimit
     }
 }

@@ -6,6 +6,7 @@ import Logging
 /// Secrets never reach a log line: the path's secret segment is replaced before logging.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = ListenerContext
+    let metrics: MetricsRegistry
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -22,6 +23,7 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 
     private func log(_ context: Context, _ request: Request, _ path: String, status: Int, since started: ContinuousClock.Instant) {
+        metrics.increment(CRMMetrics.httpRequests, labels: ["method": request.method.rawValue, "status": "\(status)"])
         let elapsed = ContinuousClock.now - started
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info("request", metadata: [

@@ -12,23 +12,28 @@ package struct WebhookServer: Sendable {
     let ingestion: WebhookIngestion
     let databaseCheck: @Sendable () async -> Bool
     let logger: Logger
+    package let metrics: MetricsRegistry
 
     package init(
         configuration: ListenerConfiguration, ingestion: WebhookIngestion, databaseCheck: @escaping @Sendable () async -> Bool,
-        logger: Logger
+        logger: Logger, metrics: MetricsRegistry = MetricsRegistry()
     ) {
         self.configuration = configuration
         self.ingestion = ingestion
         self.databaseCheck = databaseCheck
         self.logger = logger
+        self.metrics = metrics
     }
 
     func router() -> Router<ListenerContext> {
         let router = Router(context: ListenerContext.self)
-        router.add(middleware: RequestLogMiddleware())
-        WebhookRoutes(ingestion: ingestion, verifier: MetaVerification(ingestion: ingestion), maxBodyBytes: configuration.maxBodyBytes)
-            .add(to: router)
+        router.add(middleware: RequestLogMiddleware(metrics: metrics))
+        WebhookRoutes(
+            ingestion: ingestion, verifier: MetaVerification(ingestion: ingestion), maxBodyBytes: configuration.maxBodyBytes,
+            metrics: metrics, limits: ListenerRateLimits(perClient: configuration.perClientLimit, perUnit: configuration.perUnitLimit)
+        ).add(to: router)
         HealthRoutes(databaseCheck: databaseCheck).add(to: router)
+        MetricsRoutes(metrics: metrics).add(to: router)
         return router
     }
 

@@ -16,7 +16,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
             by-events form …/<secret>/<event> too), answers Meta's verification at GET \
             /webhooks/whatsapp/meta/<secret>, and serves GET /health. Each body is stored raw, then \
             applied once: connection states, inbound messages (deduplicated by the provider's id), \
-            delivery and read receipts (forward only).
+            delivery and read receipts (forward only). GET /metrics serves Prometheus figures; over the \
+            rate limits (per client address, per unit) the answer is 429 with Retry-After.
 
             Several listeners may share one PostgreSQL database. On SIGTERM or SIGINT the listener \
             stops accepting, finishes the requests in flight and exits 0.
@@ -36,9 +37,18 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Option(help: "Log format: text (default) or json (one object per line).")
     var logFormat: String = "text"
 
+    @Option(help: "Webhook requests per second from one client address (bursts of twice as many).")
+    var rateLimitClient: Double = 2_000
+
+    @Option(help: "Webhook requests per second for one unit (bursts of twice as many).")
+    var rateLimitUnit: Double = 500
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     func validate() throws {
+        for (value, name) in [(rateLimitClient, "--rate-limit-client"), (rateLimitUnit, "--rate-limit-unit")] {
+            guard value >= 0.1 && value <= 1_000_000 else { throw ValidationError("\(name) must be between 0.1 and 1000000 requests per second.") }
+        }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
@@ -64,7 +74,12 @@ struct WebhookServeCommand: AsyncParsableCommand {
             )
             let database = context.database
             let server = WebhookServer(
-                configuration: ListenerConfiguration(host: host, port: port), ingestion: ingestion,
+                configuration: ListenerConfiguration(
+                    host: host, port: port,
+                    perClientLimit: RateLimitConfiguration(requestsPerSecond: rateLimitClient, burst: max(1, Int(rateLimitClient * 2))),
+                    perUnitLimit: RateLimitConfiguration(requestsPerSecond: rateLimitUnit, burst: max(1, Int(rateLimitUnit * 2)))
+                ),
+                ingestion: ingestion,
                 databaseCheck: { (try? await database.ping()) != nil }, logger: logger
             )
             try await server.run(onListening: { bound in
