@@ -764,13 +764,13 @@ _crm_webhook() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|url)
+    serve|url|trigger)
         # Offer subcommand argument completions
         "_crm_webhook_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve url' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve url trigger' -- "${cur}"))
         ;;
     esac
 }
@@ -821,6 +821,33 @@ _crm_webhook_url() {
         return
         ;;
     '--base-url')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_webhook_trigger() {
+    repeating_flags=()
+    non_repeating_flags=(--list --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --url --contact --id --database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--url')
+        return
+        ;;
+    '--contact')
+        return
+        ;;
+    '--id')
         return
         ;;
     '--database')

@@ -46,6 +46,29 @@ struct ListenerHTTPTests {
         }
     }
 
+    @Test("crm webhook trigger posts a sample the listener applies; --list names every event")
+    func trigger() async throws {
+        try await ListenerFixture.with(.sqlite) { f in
+            #expect(try await f.whatsapp(["connect", "--no-wait"]).status == 0)
+            let list = try await f.pairing.base.cli.run(["webhook", "trigger", "--list"])
+            #expect(WebhookTriggerEvent.allCases.allSatisfy { list.stdout.contains($0.rawValue) }, "\(list.stdout)")
+            let environment = f.pairing.environment.merging(["BASE_URL": f.listener.baseURL]) { $1 }
+            let posted = try await f.pairing.base.cli.run(
+                ["webhook", "trigger", "evolution.messages.upsert", "--unit", "loja", "--json", "--database", f.pairing.base.databaseURL],
+                environment: environment)
+            #expect(posted.status == 0, "\(posted)")
+            let json = try #require(posted.json as? [String: Any])
+            #expect(json["status"] as? Int == 200)
+            #expect((json["answer"] as? String)?.contains("applied") == true)
+            #expect((json["url"] as? String)?.contains("/****") == true, "the URL is shown with its secret masked")
+            #expect(try await f.count("SELECT count(*) AS n FROM messages") == 1)
+            let wrong = try await f.pairing.base.cli.run(
+                ["webhook", "trigger", "zapi.received", "--unit", "loja", "--database", f.pairing.base.databaseURL],
+                environment: environment)
+            expectCleanError(wrong, status: 65, mentions: "uses evolution")
+        }
+    }
+
     @Test("over the per-unit limit: 429 with Retry-After")
     func rateLimit() async throws {
         try await PairingFixture.with(.sqlite) { pairing in

@@ -99,10 +99,10 @@ package struct WebhookIngestion: Sendable {
             instance: events.first?.instance, dedupeKey: Self.dedupeKey(body), body: text, receivedAt: received
         )
         let stored = try await store.recordWebhookEvent(record)
-        if let stored, stored.result != .pending, stored.result != .failed {
+        if let stored, !Self.needsApplying(stored, now: received) {
             return .duplicate(eventId: stored.id)
         }
-        // A new body, or a retry of one whose first attempt did not finish: apply it (idempotent).
+        // A new body, or a retry of one whose first attempt failed or died: apply it (idempotent).
         let eventId = stored?.id ?? record.id
         return await apply(events, eventId: eventId, connection: connection, receivedAt: received)
     }
@@ -128,6 +128,34 @@ package struct WebhookIngestion: Sendable {
             return .failed(eventId: eventId, reason: Self.sanitized(error))
         }
         return .processed(eventId: eventId, result: result, events: results)
+    }
+
+    /// How long a body may stay `pending` before a retry of it re-applies it: shorter, and two
+    /// listeners receiving the same body at once would both apply it (harmless, but counted twice);
+    /// a listener killed mid-apply leaves it pending, and `recoverPending` picks it up at start.
+    static let inFlightWindow: TimeInterval = 60
+
+    /// Whether a stored copy of a body still needs applying: it failed, or stayed pending too long.
+    static func needsApplying(_ stored: StoredWebhookEvent, now: Date) -> Bool {
+        switch stored.result {
+        case .failed: true
+        case .pending: now.timeIntervalSince(stored.receivedAt) > inFlightWindow
+        default: false
+        }
+    }
+
+    /// Applies bodies stored but never applied (a listener killed mid-apply), oldest first, and
+    /// returns how many. The listener runs it at start; applying twice is harmless.
+    package func recoverPending(limit: Int = 1_000) async throws -> Int {
+        var recovered = 0
+        for event in try await store.webhookEvents(result: .pending, limit: limit) {
+            guard let unitId = event.unitId, let connection = try await store.connection(unitId: unitId),
+                  let parser = parsers[event.provider],
+                  let events = try? parser.parse(Data(event.body.utf8), pathEvent: nil) else { continue }
+            _ = await apply(events, eventId: event.id, connection: connection, receivedAt: event.receivedAt)
+            recovered += 1
+        }
+        return recovered
     }
 
     /// applied when anything changed; unknown_instance when an event named another instance; ignored otherwise.

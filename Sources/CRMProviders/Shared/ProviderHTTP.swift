@@ -156,3 +156,10 @@ extension Duration {
         return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
+
+extension ProviderHTTPClient {
+    /// `POST url` with a JSON body and extra headers (for `crm webhook trigger`).
+    package func post(url: String, headers: [(String, String)], body: Data) async throws -> ProviderHTTPResponse {
+        try await send(.POST, url: url, headers: headers.filter { $0.0.lowercased() != "content-type" }, json: body)
+    }
+}

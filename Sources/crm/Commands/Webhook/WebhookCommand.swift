@@ -5,6 +5,6 @@ struct WebhookCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "webhook",
         abstract: "Receive the providers' webhooks: run the listener, show a unit's webhook URL.",
-        subcommands: [WebhookServeCommand.self, WebhookURLCommand.self]
+        subcommands: [WebhookServeCommand.self, WebhookURLCommand.self, WebhookTriggerCommand.self]
     )
 }

@@ -72,6 +72,10 @@ struct WebhookServeCommand: AsyncParsableCommand {
                 store: context.store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
                 secretBox: { try SecretBox.fromEnvironment() }
             )
+            let recovered = try await ingestion.recoverPending()
+            if recovered > 0 {
+                logger.notice("applied webhooks left pending by a previous run", metadata: ["count": "\(recovered)"])
+            }
             let database = context.database
             let server = WebhookServer(
                 configuration: ListenerConfiguration(
