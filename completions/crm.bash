@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|whatsapp|db|qr|simulator|webhook|serve|help)
+    units|users|whatsapp|messages|conversations|contacts|webhook|serve|db|qr|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users whatsapp db qr simulator webhook serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'units users whatsapp messages conversations contacts webhook serve db qr simulator help' -- "${cur}"))
         ;;
     esac
 }
@@ -618,7 +618,7 @@ _crm_whatsapp_disconnect() {
     esac
 }
 
-_crm_db() {
+_crm_messages() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
@@ -630,76 +630,89 @@ _crm_db() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    migrate|status)
+    list|show|tail)
         # Offer subcommand argument completions
-        "_crm_db_${subcommand}"
+        "_crm_messages_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'migrate status' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list show tail' -- "${cur}"))
         ;;
     esac
 }
 
-_crm_db_migrate() {
+_crm_messages_list() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--database)
+    non_repeating_options=(--unit --contact --direction --status --since --limit --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--contact')
+        return
+        ;;
+    '--direction')
+        __crm_add_completions -W 'in'$'\n''out'
+        return
+        ;;
+    '--status')
+        __crm_add_completions -W 'queued'$'\n''sent'$'\n''delivered'$'\n''read'$'\n''failed'$'\n''received'
+        return
+        ;;
+    '--since')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
     '--database')
         return
         ;;
     esac
 }
 
-_crm_db_status() {
+_crm_messages_show() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
     non_repeating_options=(--database)
-    __crm_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--database')
-        return
-        ;;
-    esac
-}
-
-_crm_qr() {
-    repeating_flags=()
-    non_repeating_flags=(--invert --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--ecc --format -o --output --quiet-zone --scale)
     __crm_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
-    '--ecc')
-        return
-        ;;
-    '--format')
-        __crm_add_completions -W 'terminal'$'\n''utf8'$'\n''png'$'\n''svg'
-        return
-        ;;
-    '-o'|'--output')
-        return
-        ;;
-    '--quiet-zone')
-        return
-        ;;
-    '--scale')
+    '--database')
         return
         ;;
     esac
 }
 
-_crm_simulator() {
+_crm_messages_tail() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --contact --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--contact')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_conversations() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
@@ -711,42 +724,77 @@ _crm_simulator() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve)
+    list)
         # Offer subcommand argument completions
-        "_crm_simulator_${subcommand}"
+        "_crm_conversations_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list' -- "${cur}"))
         ;;
     esac
 }
 
-_crm_simulator_serve() {
+_crm_conversations_list() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --api-key --auto-pair --qr-rotation --ack-delay)
+    non_repeating_options=(--unit --limit --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
     case "${prev}" in
-    '--host')
+    '--unit')
         return
         ;;
-    '--port')
+    '--limit')
         return
         ;;
-    '--api-key')
+    '--database')
         return
         ;;
-    '--auto-pair')
+    esac
+}
+
+_crm_contacts() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __crm_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    list)
+        # Offer subcommand argument completions
+        "_crm_contacts_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'list' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_contacts_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --limit --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
         return
         ;;
-    '--qr-rotation')
+    '--limit')
         return
         ;;
-    '--ack-delay')
+    '--database')
         return
         ;;
     esac
@@ -884,6 +932,140 @@ _crm_serve() {
         return
         ;;
     '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_db() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __crm_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    migrate|status)
+        # Offer subcommand argument completions
+        "_crm_db_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'migrate status' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_db_migrate() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_db_status() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_qr() {
+    repeating_flags=()
+    non_repeating_flags=(--invert --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--ecc --format -o --output --quiet-zone --scale)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--ecc')
+        return
+        ;;
+    '--format')
+        __crm_add_completions -W 'terminal'$'\n''utf8'$'\n''png'$'\n''svg'
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--quiet-zone')
+        return
+        ;;
+    '--scale')
+        return
+        ;;
+    esac
+}
+
+_crm_simulator() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __crm_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    serve)
+        # Offer subcommand argument completions
+        "_crm_simulator_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'serve' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_simulator_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--host --port --api-key --auto-pair --qr-rotation --ack-delay)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--api-key')
+        return
+        ;;
+    '--auto-pair')
+        return
+        ;;
+    '--qr-rotation')
+        return
+        ;;
+    '--ack-delay')
         return
         ;;
     esac

@@ -19,8 +19,11 @@ struct CRM: AsyncParsableCommand {
               crm users list --unit sao-paulo-centro --json
             """,
         version: CRMVersion.current,
-        subcommands: [UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, DatabaseCommand.self, QRCommand.self, SimulatorCommand.self,
-                      WebhookCommand.self, ServeCommand.self]
+        subcommands: [
+            UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, MessagesCommand.self, ConversationsCommand.self,
+            ContactsCommand.self, WebhookCommand.self, ServeCommand.self, DatabaseCommand.self, QRCommand.self,
+            SimulatorCommand.self,
+        ]
     )
 
     /// Parses, runs, and turns every error into a one-line message and a documented exit code.

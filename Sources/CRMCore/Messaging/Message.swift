@@ -122,36 +122,3 @@ package struct MessageRecord: Sendable, Equatable {
         self.contact = contact
     }
 }
-
-/// What `crm messages list` (and later `GET /messages`) asks for. Newest first.
-package struct MessageFilter: Sendable, Equatable {
-    package var unitId: UUID
-    /// Digits of the contact's phone.
-    package var contactPhone: String?
-    package var direction: MessageDirection?
-    package var state: MessageState?
-    /// Only messages created at or after this date.
-    package var since: Date?
-    /// Only messages created strictly before this one (cursor paging: the last row's createdAt and id).
-    package var before: (createdAt: Date, id: UUID)?
-    package var limit: Int
-
-    package init(
-        unitId: UUID, contactPhone: String? = nil, direction: MessageDirection? = nil, state: MessageState? = nil,
-        since: Date? = nil, before: (createdAt: Date, id: UUID)? = nil, limit: Int = 50
-    ) {
-        self.unitId = unitId
-        self.contactPhone = contactPhone
-        self.direction = direction
-        self.state = state
-        self.since = since
-        self.before = before
-        self.limit = limit
-    }
-
-    package static func == (lhs: MessageFilter, rhs: MessageFilter) -> Bool {
-        lhs.unitId == rhs.unitId && lhs.contactPhone == rhs.contactPhone && lhs.direction == rhs.direction
-            && lhs.state == rhs.state && lhs.since == rhs.since && lhs.limit == rhs.limit
-            && lhs.before?.createdAt == rhs.before?.createdAt && lhs.before?.id == rhs.before?.id
-    }
-}

@@ -11,6 +11,8 @@ struct CommandContext {
     var store: SQLStore { database.store }
     var units: UnitService { UnitService(store: store) }
     var users: UserService { UserService(store: store, hasher: Self.passwordHasher()) }
+    /// Messages, conversations and contacts, through the read port.
+    var messageReads: any MessageReadStore { store }
 
     enum SchemaPolicy {
         /// Bring an embedded SQLite file up to date; refuse a PostgreSQL database with pending migrations.
