@@ -41,13 +41,14 @@ struct ListenerFixture {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:] }
     }
 
-    func post(_ path: String, body: Data, headers: [(String, String)] = []) async throws -> Reply {
+    func post(_ path: String, body: Data, headers: [(String, String)] = [], timeout: Int64 = 30) async throws -> Reply {
         var request = HTTPClientRequest(url: listener.baseURL + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        // A refused connection is retried until the timeout: a post to a dead listener takes all of it.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(timeout))
         let buffer = try await response.body.collect(upTo: 1 << 20)
         return Reply(status: Int(response.status.code), text: String(buffer: buffer))
     }

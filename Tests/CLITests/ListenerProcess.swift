@@ -40,7 +40,8 @@ final class ListenerProcess: @unchecked Sendable {
         }
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if let match = listener.logText.firstMatch(of: /url=http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
+            // `url=http://…` in text logs, `"url":"http://…"` in JSON ones.
+            if let match = listener.logText.firstMatch(of: /url[=":]+http:\/\/127\.0\.0\.1:(\d+)/), let port = Int(match.1) {
                 listener.port = port
                 return listener
             }
@@ -63,10 +64,11 @@ final class ListenerProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// Kills the listener at once (a crash).
-    func kill9() {
+    /// Kills the listener at once (a crash), then waits for it to be gone without blocking a
+    /// cooperative thread. `kill(2)` itself returns at once: a test may send it from anywhere.
+    func crash() async {
         kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
     }
 }
 

@@ -51,18 +51,18 @@ package struct MessagingSeed: Sendable {
     package func message(
         _ contact: SeededContact, direction: MessageDirection = .inbound, state: MessageState? = nil,
         kind: MessageKind = .text, body: String? = "hi", provider: String? = "evolution", externalId: String? = nil,
-        errorCode: String? = nil, errorMessage: String? = nil, id: UUID = UUID(), at date: Date
+        errorCode: String? = nil, errorMessage: String? = nil, retryCount: Int = 0, id: UUID = UUID(), at date: Date
     ) async throws -> UUID {
         let state = state ?? (direction == .inbound ? .received : .queued)
         let receivedAt = direction == .inbound ? date : nil
         let queuedAt = direction == .outbound ? date : nil
         try await run("""
             INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, type, body, external_id, provider,
-                                  status, error_code, error_message, queued_at, received_at, created_at, updated_at)
+                                  status, retry_count, error_code, error_message, queued_at, received_at, created_at, updated_at)
             VALUES (\(bind: id), \(bind: contact.unit), \(bind: contact.conversation), \(bind: contact.contact),
                     \(bind: direction.rawValue), \(bind: kind.rawValue), \(bind: body), \(bind: externalId), \(bind: provider),
-                    \(bind: state.rawValue), \(bind: errorCode), \(bind: errorMessage), \(bind: queuedAt), \(bind: receivedAt),
-                    \(bind: date), \(bind: date))
+                    \(bind: state.rawValue), \(bind: retryCount), \(bind: errorCode), \(bind: errorMessage), \(bind: queuedAt),
+                    \(bind: receivedAt), \(bind: date), \(bind: date))
             """)
         return id
     }

@@ -144,20 +144,6 @@ package struct WebhookIngestion: Sendable {
         }
     }
 
-    /// Applies bodies stored but never applied (a listener killed mid-apply), oldest first, and
-    /// returns how many. The listener runs it at start; applying twice is harmless.
-    package func recoverPending(limit: Int = 1_000) async throws -> Int {
-        var recovered = 0
-        for event in try await store.webhookEvents(result: .pending, limit: limit) {
-            guard let unitId = event.unitId, let connection = try await store.connection(unitId: unitId),
-                  let parser = parsers[event.provider],
-                  let events = try? parser.parse(Data(event.body.utf8), pathEvent: nil) else { continue }
-            _ = await apply(events, eventId: event.id, connection: connection, receivedAt: event.receivedAt)
-            recovered += 1
-        }
-        return recovered
-    }
-
     /// applied when anything changed; unknown_instance when an event named another instance; ignored otherwise.
     static func summary(_ results: [EventResult]) -> WebhookEventResult {
         if results.contains(where: {
@@ -171,7 +157,7 @@ package struct WebhookIngestion: Sendable {
     }
 
     /// Lowercase hex SHA-256 of the body: a provider's retry repeats the body byte for byte.
-    static func dedupeKey(_ body: Data) -> String {
+    package static func dedupeKey(_ body: Data) -> String {
         SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -24,11 +24,13 @@ struct CommandContext {
     /// Opens the database, runs `body`, and closes it whatever happens.
     static func with<T>(
         _ databaseOptions: DatabaseOptions, _ outputOptions: OutputOptions, schema: SchemaPolicy = .current,
-        _ body: (CommandContext) async throws -> T
+        noticesAsLog: Bool = false, _ body: (CommandContext) async throws -> T
     ) async throws -> T {
         let choice = try DatabaseResolver.resolve(databaseOptions.database)
         let database = try await CRMDatabase.open(choice.location, createFolder: choice.isDefault, logger: Log.logger)
-        let context = CommandContext(database: database, output: outputOptions.output)
+        var output = outputOptions.output
+        output.noticesAsLog = noticesAsLog
+        let context = CommandContext(database: database, output: output)
         do {
             if schema == .current { try await context.ensureCurrentSchema() }
             let result = try await body(context)

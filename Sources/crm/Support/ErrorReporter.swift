@@ -1,6 +1,7 @@
 import ArgumentParser
 import CRMCore
 import Foundation
+import Logging
 
 /// Prints an error as one line on stderr and exits with its documented code.
 /// Nothing internal (stack traces, SQL, driver messages) is printed.
@@ -27,12 +28,20 @@ enum ErrorReporter {
             CRM.exit(withError: error)
         case is CancellationError:
             print("Interrupted.", status: .cancelled)
+        case _ where CRM.exitCode(for: error) == .success:
+            // `--help` and `help SUBCOMMAND` arrive here as the run of swift-argument-parser's own help
+            // command, which throws its (internal) "help requested" error: print the help, exit 0.
+            CRM.exit(withError: error)
         default:
             print("Unexpected error (\(type(of: error))): run again with CRM_LOG_LEVEL=debug and report it.", status: .internalError)
         }
     }
 
     private static func print(_ message: String, status: ExitStatus) -> Never {
+        if Log.writesJSON {
+            Log.logger.critical("\(message)", metadata: ["exitCode": "\(status.rawValue)"])
+            Foundation.exit(status.rawValue)
+        }
         let prefix = Terminal.colorsEnabled(forStderr: true) ? "\u{1B}[31mError:\u{1B}[0m" : "Error:"
         Terminal.writeError("\(prefix) \(message)")
         Foundation.exit(status.rawValue)

@@ -11,6 +11,10 @@ enum Log {
     nonisolated(unsafe) private static var level: Logger.Level?
     nonisolated(unsafe) private static var format: Format = .text
 
+    /// Whether the log is one JSON object per line (`crm webhook serve --log-format json`): then
+    /// an error that ends the process is logged too, so that every line of stderr stays JSON.
+    static var writesJSON: Bool { format == .json }
+
     /// Sets the level and format; only effective before `logger` is first used.
     static func configure(level: Logger.Level?, format: Format) {
         self.level = level

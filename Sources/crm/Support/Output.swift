@@ -1,10 +1,14 @@
 import CRMCore
 import Foundation
+import Logging
 
 /// Writes results: one JSON document on stdout with --json, text for people otherwise.
 /// Notices and warnings go to stderr so that stdout stays clean for scripts.
 struct Output {
     let json: Bool
+    /// Notices go to the process's log instead of "crm: …" lines: a listener's stderr is its log,
+    /// which may be one JSON object per line.
+    var noticesAsLog = false
 
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -31,9 +35,13 @@ struct Output {
         table.rows.isEmpty ? "" : table.render(bold: Terminal.colorsEnabled())
     }
 
-    /// A notice on stderr ("crm: …"), never on stdout.
+    /// A notice on stderr ("crm: …", or a log line), never on stdout.
     func notice(_ text: String) {
-        Terminal.writeError("crm: \(text)")
+        if noticesAsLog {
+            Log.logger.notice("\(text)")
+        } else {
+            Terminal.writeError("crm: \(text)")
+        }
     }
 }
 

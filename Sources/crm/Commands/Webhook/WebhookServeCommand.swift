@@ -64,14 +64,11 @@ struct WebhookServeCommand: AsyncParsableCommand {
         let host = self.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         let port = try self.port ?? Self.environmentPort(environment["PORT"]) ?? 3000
         let logger = Log.logger
-        try await CommandContext.with(databaseOptions, try OutputOptions.parse([])) { context in
+        try await CommandContext.with(databaseOptions, try OutputOptions.parse([]), noticesAsLog: true) { context in
             if environment[SecretBox.keyVariable].map({ $0.isEmpty }) ?? true {
                 logger.warning("CRM_SECRET_KEY is not set: Meta webhooks cannot be verified and will be refused")
             }
-            let ingestion = WebhookIngestion(
-                store: context.store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
-                secretBox: { try SecretBox.fromEnvironment() }
-            )
+            let ingestion = context.webhookIngestion
             let recovered = try await ingestion.recoverPending()
             if recovered > 0 {
                 logger.notice("applied webhooks left pending by a previous run", metadata: ["count": "\(recovered)"])
