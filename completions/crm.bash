@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|whatsapp|messages|conversations|contacts|webhook|serve|db|qr|simulator|help)
+    units|users|whatsapp|send|messages|conversations|contacts|webhook|serve|db|qr|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users whatsapp messages conversations contacts webhook serve db qr simulator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'units users whatsapp send messages conversations contacts webhook serve db qr simulator help' -- "${cur}"))
         ;;
     esac
 }
@@ -610,6 +610,36 @@ _crm_whatsapp_disconnect() {
     # Offer option value completions
     case "${prev}" in
     '--unit')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_send() {
+    repeating_flags=()
+    non_repeating_flags=(--queue --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --to --text --text-file --client-message-id --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--text-file')
+        return
+        ;;
+    '--client-message-id')
         return
         ;;
     '--database')
