@@ -104,7 +104,7 @@ struct RobustnessTests {
         let batchTime = try clock.measure { events = try MetaWebhookParser().parse(batch) }
         #expect(events.count == 1_048_576 / status.utf8.count)
         // Generous bounds for an unoptimized build on a busy CI machine; typical runs are far below.
-        #expect(upsertTime < .seconds(2), "1 MiB upsert took \(upsertTime)")
-        #expect(batchTime < .seconds(5), "1 MiB Meta batch took \(batchTime)")
+        #expect(upsertTime < .seconds(20), "1 MiB upsert took \(upsertTime)")
+        #expect(batchTime < .seconds(30), "1 MiB Meta batch took \(batchTime)")
     }
 }
