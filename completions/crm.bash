@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|whatsapp|messages|conversations|contacts|webhook|serve|stats|db|qr|simulator|help)
+    units|users|whatsapp|send|messages|conversations|contacts|webhook|serve|db|qr|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users whatsapp messages conversations contacts webhook serve stats db qr simulator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'units users whatsapp send messages conversations contacts webhook serve db qr simulator help' -- "${cur}"))
         ;;
     esac
 }
@@ -618,6 +618,36 @@ _crm_whatsapp_disconnect() {
     esac
 }
 
+_crm_send() {
+    repeating_flags=()
+    non_repeating_flags=(--queue --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --to --text --text-file --client-message-id --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--text-file')
+        return
+        ;;
+    '--client-message-id')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
 _crm_messages() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -812,13 +842,13 @@ _crm_webhook() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|url|trigger|replay)
+    serve|url|trigger)
         # Offer subcommand argument completions
         "_crm_webhook_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve url trigger replay' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve url trigger' -- "${cur}"))
         ;;
     esac
 }
@@ -904,24 +934,6 @@ _crm_webhook_trigger() {
     esac
 }
 
-_crm_webhook_replay() {
-    repeating_flags=()
-    non_repeating_flags=(--failed --json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--limit --database)
-    __crm_offer_flags_options 1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--limit')
-        return
-        ;;
-    '--database')
-        return
-        ;;
-    esac
-}
-
 _crm_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -947,27 +959,6 @@ _crm_serve() {
         return
         ;;
     '--rate-limit-unit')
-        return
-        ;;
-    '--database')
-        return
-        ;;
-    esac
-}
-
-_crm_stats() {
-    repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--unit --since --database)
-    __crm_offer_flags_options 0
-
-    # Offer option value completions
-    case "${prev}" in
-    '--unit')
-        return
-        ;;
-    '--since')
         return
         ;;
     '--database')

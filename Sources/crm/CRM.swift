@@ -20,7 +20,7 @@ struct CRM: AsyncParsableCommand {
             """,
         version: CRMVersion.current,
         subcommands: [
-            UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, MessagesCommand.self, ConversationsCommand.self,
+            UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, SendCommand.self, MessagesCommand.self, ConversationsCommand.self,
             ContactsCommand.self, WebhookCommand.self, ServeCommand.self, StatsCommand.self, DatabaseCommand.self, QRCommand.self,
             SimulatorCommand.self,
         ]

@@ -160,6 +160,37 @@ struct WhatsAppPairingTests {
         }
     }
 
+    @Test("status --watch prints each change as it happens and stops cleanly on SIGTERM")
+    func watch() async throws {
+        try await PairingFixture.with(.sqlite) { f in
+            #expect(try await f.whatsapp(["connect", "--no-wait"]).status == 0)
+            var environment = f.base.cli.environment
+            environment.merge(f.environment) { _, new in new }
+            let watching = try BackgroundCLI(
+                ["whatsapp", "status", "--unit", "loja", "--watch", "--json", "--database", f.base.databaseURL], environment: environment)
+            #expect(await watching.waitFor { $0.contains { $0.contains(#""state":"qr""#) } }, "\(watching.stdout)")
+            #expect(await f.simulator.scan(instance: "crm-loja", phone: "5511987654321"))
+            #expect(await watching.waitFor { $0.contains { $0.contains(#""state":"connected""#) } }, "\(watching.stdout)")
+            #expect(await watching.stop() == 0, "\(watching.stderr)")
+            #expect(watching.lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) != nil }, "one JSON object per line")
+            #expect(!watching.stdout.contains("987654321"), "the number is masked")
+        }
+    }
+
+    @Test("connect after a disconnect reconnects the same instance, without deleting it")
+    func reconnect() async throws {
+        try await PairingFixture.with(.sqlite) { f in
+            #expect(try await f.whatsapp(["connect", "--no-wait"]).status == 0)
+            #expect(await f.simulator.scan(instance: "crm-loja"))
+            #expect(try await f.whatsapp(["disconnect", "--yes"]).status == 0)
+            #expect(await f.simulator.instance("crm-loja")?.state == .close)
+            let again = try #require(try await f.whatsapp(["connect", "--no-wait", "--json"]).json as? [String: Any])
+            #expect(again["createdInstance"] as? Bool == false)
+            #expect((again["connection"] as? [String: Any])?["state"] as? String == "qr")
+            #expect(again["qr"] as? String == (await f.simulator.instance("crm-loja"))?.qrCode)
+        }
+    }
+
     @Test("--reset deletes the instance and starts over with a new webhook secret")
     func reset() async throws {
         try await PairingFixture.with(.sqlite) { f in

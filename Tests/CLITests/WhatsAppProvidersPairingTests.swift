@@ -56,12 +56,16 @@ struct WhatsAppProvidersPairingTests {
             let hooks = await f.simulator.zapiWebhooks(instanceId: Self.zapiId)
             #expect(hooks.count >= 4 && hooks.values.allSatisfy { $0 == url }, "\(hooks)")
 
+            let shown = try #require(await f.simulator.instance(Self.zapiId)).qrCode
             async let waiting = f.whatsapp(["connect", "--wait", "--timeout", "60"])
-            let shown = try await f.waitForInstance(Self.zapiId) { _ in true }.qrCode
-            try await Task.sleep(for: .milliseconds(1500))
             #expect(await f.simulator.rotate(instance: Self.zapiId))
             let rotated = try await f.waitForInstance(Self.zapiId) { $0.qrCode != shown }.qrCode
-            try await Task.sleep(for: .milliseconds(2500))  // at least one poll sees the new code
+            // Only the waiting connect records a code after the rotation: once it is stored, that
+            // process is running and has drawn it, so the scan cannot come before it starts.
+            let deadline = Date().addingTimeInterval(60)
+            while try await f.storedConnection()?.status.qrCode != rotated, Date() < deadline {
+                try await Task.sleep(for: .milliseconds(100))
+            }
             #expect(await f.simulator.scan(instance: Self.zapiId, phone: "5531998765432"))
             let result = try await waiting
             #expect(result.status == 0, "\(result)")

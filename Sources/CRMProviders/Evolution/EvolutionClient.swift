@@ -43,21 +43,16 @@ package final class EvolutionClient: WhatsAppProvider {
         configuration: EvolutionClientConfiguration, httpClient: HTTPClient? = nil,
         logger: Logger = Logger(label: "crm.providers.evolution")
     ) throws {
-        let trimmed = configuration.baseURL.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw CRMError.configuration("EVOLUTION_API_URL is not an http(s) URL: check EVOLUTION_API_URL")
-        }
+        let url = try ProviderBaseURL(configuration.baseURL, invalid: CRMError.configuration(
+            "EVOLUTION_API_URL is not an http(s) URL: check EVOLUTION_API_URL"))
         guard !configuration.apiKey.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CRMError.configuration("The Evolution API key is empty: set EVOLUTION_API_KEY")
         }
-        var base = trimmed
-        while base.hasSuffix("/") { base.removeLast() }
-        self.baseURL = base
+        self.baseURL = url.base
         self.apiKey = configuration.apiKey
         self.retry = configuration.http.retry
         self.logger = logger
-        self.displayHost = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+        self.displayHost = url.displayHost
         self.http = ProviderHTTPClient(configuration: configuration.http, client: httpClient)
     }
 

@@ -55,11 +55,8 @@ package final class MetaClient: WhatsAppProvider {
         logger: Logger = Logger(label: "crm.providers.meta")
     ) throws {
         let credentials = configuration.credentials
-        let trimmed = (credentials.baseURL ?? configuration.baseURL).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw CRMError.configuration("The Meta Graph API URL is not an http(s) URL: check the unit's Meta settings (crm whatsapp configure)")
-        }
+        let url = try ProviderBaseURL(credentials.baseURL ?? configuration.baseURL, invalid: CRMError.configuration(
+            "The Meta Graph API URL is not an http(s) URL: check the unit's Meta settings (crm whatsapp configure)"))
         guard !credentials.phoneNumberId.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw CRMError.configuration("The Meta phone number id is empty: set it with crm whatsapp configure")
         }
@@ -69,13 +66,11 @@ package final class MetaClient: WhatsAppProvider {
         guard let version = Self.normalizedVersion(credentials.graphVersion) else {
             throw CRMError.configuration("The Meta Graph API version must look like v23.0: check the unit's Meta settings (crm whatsapp configure)")
         }
-        var base = trimmed
-        while base.hasSuffix("/") { base.removeLast() }
-        self.versionedBase = base + "/" + version
+        self.versionedBase = url.base + "/" + version
         self.credentials = credentials
         self.retry = configuration.http.retry
         self.logger = logger
-        self.displayHost = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+        self.displayHost = url.displayHost
         self.http = ProviderHTTPClient(configuration: configuration.http, client: httpClient)
     }
 

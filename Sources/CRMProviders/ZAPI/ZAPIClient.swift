@@ -65,11 +65,8 @@ package final class ZAPIClient: WhatsAppProvider {
         configuration: ZAPIClientConfiguration, httpClient: HTTPClient? = nil,
         logger: Logger = Logger(label: "crm.providers.zapi")
     ) throws {
-        let trimmed = configuration.effectiveBaseURL.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let components = URLComponents(string: trimmed), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
-            throw CRMError.configuration("The Z-API base URL is not an http(s) URL: check the unit's Z-API settings (crm whatsapp configure)")
-        }
+        let url = try ProviderBaseURL(configuration.effectiveBaseURL, invalid: CRMError.configuration(
+            "The Z-API base URL is not an http(s) URL: check the unit's Z-API settings (crm whatsapp configure)"))
         let credentials = configuration.credentials
         let id = credentials.instanceId.trimmingCharacters(in: .whitespacesAndNewlines)
         let token = credentials.instanceToken.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -79,8 +76,7 @@ package final class ZAPIClient: WhatsAppProvider {
         guard !token.isEmpty else {
             throw CRMError.configuration("The Z-API instance token is empty: set the unit's Z-API instance token (crm whatsapp configure)")
         }
-        var base = trimmed
-        while base.hasSuffix("/") { base.removeLast() }
+        let base = url.base
         let client = credentials.clientToken?.trimmingCharacters(in: .whitespacesAndNewlines)
         self.clientToken = client?.isEmpty == false ? client : nil
         self.instanceId = id
@@ -88,7 +84,7 @@ package final class ZAPIClient: WhatsAppProvider {
         self.secrets = [token, self.clientToken].compactMap { $0 }
         self.retry = configuration.http.retry
         self.logger = logger
-        self.displayHost = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+        self.displayHost = url.displayHost
         self.http = ProviderHTTPClient(configuration: configuration.http, client: httpClient)
     }
 

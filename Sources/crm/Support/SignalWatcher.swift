@@ -13,6 +13,28 @@ final class SignalWatcher: @unchecked Sendable {
     private let sources: [any DispatchSourceSignal]
     private let stream: AsyncStream<Int32>
     private let continuation: AsyncStream<Int32>.Continuation
+    private let flag = Flag()
+
+    /// Set from the signal queue, read by polling loops.
+    private final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.withLock { value } }
+        func set() { lock.withLock { value = true } }
+    }
+
+    /// Whether a watched signal has arrived (for loops that poll rather than await `next()`).
+    var hasSignalled: Bool { flag.isSet }
+
+    /// Sleeps up to `duration` in short slices; `true` as soon as a signal has arrived.
+    func sleep(for duration: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + duration
+        while ContinuousClock.now < deadline {
+            if hasSignalled { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return hasSignalled
+    }
 
     init(signals: [Int32]) {
         (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
@@ -22,7 +44,11 @@ final class SignalWatcher: @unchecked Sendable {
             signal(number, SIG_IGN)  // the dispatch source receives it instead of the default handler
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             let continuation = self.continuation
-            source.setEventHandler { continuation.yield(number) }
+            let flag = self.flag
+            source.setEventHandler {
+                flag.set()
+                continuation.yield(number)
+            }
             source.resume()
             sources.append(source)
         }

@@ -3,6 +3,12 @@ import CRMCore
 import CRMProviders
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// `crm whatsapp status --unit UNIT [--watch]`: the connection's state, from the provider when it
 /// answers, from the database otherwise.
 struct WhatsAppStatusCommand: AsyncParsableCommand {
@@ -71,8 +77,11 @@ struct WhatsAppStatusCommand: AsyncParsableCommand {
                 try context.output.emit(first) { human(first) }
                 return
             }
-            // Runs until interrupted; the process exit closes the provider's connections.
-            try await watchLoop(first: first, context: context, next: current)
+            // Runs until Ctrl-C or SIGTERM, which end it cleanly (exit 0).
+            let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
+            try await watchLoop(first: first, context: context, signals: signals, next: current)
+            signals.stop()
+            await handle?.shutdown()
         }
     }
 
@@ -85,7 +94,7 @@ struct WhatsAppStatusCommand: AsyncParsableCommand {
         return ConnectionView.render(lines)
     }
 
-    private func watchLoop(first: Result, context: CommandContext, next: () async -> Result) async throws {
+    private func watchLoop(first: Result, context: CommandContext, signals: SignalWatcher, next: () async -> Result) async throws {
         let inPlace = Terminal.stdoutIsTerminal && !context.output.json
         var previous: String?
         var drawnLines = 0
@@ -114,7 +123,7 @@ struct WhatsAppStatusCommand: AsyncParsableCommand {
                 FileHandle.standardOutput.write(Data((text + "\n").utf8))
             }
             previous = comparable
-            try await Task.sleep(for: .seconds(2))
+            if await signals.sleep(for: .seconds(2)) { return }
             result = await next()
         }
     }
