@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|whatsapp|send|messages|conversations|contacts|webhook|serve|db|qr|simulator|help)
+    units|users|whatsapp|send|messages|conversations|contacts|webhook|serve|stats|db|qr|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users whatsapp send messages conversations contacts webhook serve db qr simulator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'units users whatsapp send messages conversations contacts webhook serve stats db qr simulator help' -- "${cur}"))
         ;;
     esac
 }
@@ -842,13 +842,13 @@ _crm_webhook() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    serve|url|trigger)
+    serve|url|trigger|replay)
         # Offer subcommand argument completions
         "_crm_webhook_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'serve url trigger' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'serve url trigger replay' -- "${cur}"))
         ;;
     esac
 }
@@ -934,6 +934,24 @@ _crm_webhook_trigger() {
     esac
 }
 
+_crm_webhook_replay() {
+    repeating_flags=()
+    non_repeating_flags=(--failed --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--limit --database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--limit')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
 _crm_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
@@ -959,6 +977,27 @@ _crm_serve() {
         return
         ;;
     '--rate-limit-unit')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_stats() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --since --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--since')
         return
         ;;
     '--database')

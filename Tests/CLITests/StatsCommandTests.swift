@@ -9,7 +9,7 @@ import Testing
 @Suite("crm stats")
 struct StatsCommandTests {
     /// loja: 4 applied (one re-applied), 1 ignored, 1 failed, 1 invalid, 1 pending, 2 unknown instance in the last
-    /// hours, one applied 3 days ago; 2 messages in, 1 out. outra: 1 applied.
+    /// hours, one applied 3 days ago; 2 messages in, 1 out (sent on the second call). outra: 1 applied.
     func seeded(_ kind: TestDatabaseKind) async throws -> OperatingFixture {
         let f = try await OperatingFixture.make(kind)
         let now = Date()
@@ -39,7 +39,7 @@ struct StatsCommandTests {
             let maria = try await seed.contact(unit: f.unitId, phone: "5511998765432", at: now - 600)
             try await seed.message(maria, at: now - 600)
             try await seed.message(maria, at: now - 500)
-            try await seed.message(maria, direction: .outbound, state: .delivered, at: now - 400)
+            try await seed.message(maria, direction: .outbound, state: .delivered, retryCount: 2, at: now - 400)
             try await seed.message(maria, at: now - 2 * 86_400)  // outside 24h
         }
         return f
@@ -66,8 +66,9 @@ struct StatsCommandTests {
         let messages = try #require(stats["messages"] as? [String: Any])
         #expect(messages["inbound"] as? [String: Int] == ["total": 2, "received": 2])
         #expect(messages["outbound"] as? [String: Int] == ["total": 1, "queued": 0, "sent": 0, "delivered": 1, "read": 0, "failed": 0])
-        #expect(messages["outboundRetries"] as? Int == 0)
-        #expect(messages["outboundRetryRate"] as? Double == 0)
+        #expect(messages["outboundCalls"] as? Int == 2 && messages["outboundRetries"] as? Int == 1)
+        #expect(messages["outboundRetried"] as? Int == 1)
+        #expect(messages["outboundRetryRate"] as? Double == 0.5)
 
         let week = try #require(try await f.crm("stats", "--unit", "loja", "--since", "7d", "--json").json as? [String: Any])
         #expect((week["webhooks"] as? [String: Any])?["received"] as? Int == 11)
@@ -88,6 +89,8 @@ struct StatsCommandTests {
         #expect(lines.contains { $0.hasPrefix("  failed") && $0.contains("crm webhook replay --failed") }, "\(result.stdout)")
         #expect(lines.contains { $0.hasPrefix("Dedupe rate") && $0.contains("n/a") && $0.contains("/metrics") }, "\(result.stdout)")
         #expect(lines.contains { $0.hasPrefix("Messages out") && $0.contains("delivered 1") }, "\(result.stdout)")
+        #expect(lines.contains { $0.hasPrefix("Outbound retry rate") && $0.contains("50.0%") && $0.contains("1 of 2 provider calls were retries") },
+                "\(result.stdout)")
 
         let empty = try await f.crm("stats", "--unit", "outra", "--since", "30s", "--json")
         let webhooks = try #require((empty.json as? [String: Any])?["webhooks"] as? [String: Any], "\(empty)")

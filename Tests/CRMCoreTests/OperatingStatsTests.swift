@@ -32,11 +32,15 @@ struct OperatingStatsTests {
         #expect(pending.webhooksReceived == 3 && pending.successRate == nil && pending.unknownInstanceRate == 0)
     }
 
-    @Test("the retry rate is retries per outbound message; inbound messages do not count")
+    @Test("the retry rate is retries per provider call; no calls, no rate")
     func retryRate() {
-        let messages = MessageTally(inbound: [.received: 100], outbound: [.sent: 3, .failed: 1], outboundRetries: 2, outboundRetried: 1)
+        let messages = MessageTally(
+            inbound: [.received: 100], outbound: [.sent: 3, .failed: 1], outboundCalls: 8, outboundRetries: 4, outboundRetried: 2)
         #expect(stats([:], messages: messages).outboundRetryRate == 0.5)
-        let unsent = MessageTally(inbound: [.received: 4], outbound: [.sent: 2])
-        #expect(stats([:], messages: unsent).outboundRetryRate == 0)
+        let firstTime = MessageTally(outbound: [.sent: 2], outboundCalls: 2)
+        #expect(stats([:], messages: firstTime).outboundRetryRate == 0)
+        // Outbound messages sent from the phone: crm made no call.
+        let echoes = MessageTally(inbound: [.received: 4], outbound: [.sent: 2])
+        #expect(stats([:], messages: echoes).outboundRetryRate == nil)
     }
 }

@@ -55,7 +55,7 @@ struct OperatingStatsStoreContractTests {
         }
     }
 
-    @Test("messages by direction and status, and outbound retries", arguments: TestDatabaseKind.available)
+    @Test("messages by direction and status, and the outbound provider calls and retries", arguments: TestDatabaseKind.available)
     func messageTally(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
@@ -67,27 +67,29 @@ struct OperatingStatsStoreContractTests {
             try await seed.message(maria, at: t0)
             try await seed.message(maria, at: t0 + 10)
             try await seed.message(maria, at: t0 - 10)  // before the period
-            try await seed.message(maria, direction: .outbound, state: .sent, at: t0 + 20)
+            // retry_count is the number of send calls: 1 for a first-time success, 0 for the phone's own.
+            try await seed.message(maria, direction: .outbound, state: .sent, retryCount: 1, at: t0 + 20)
             try await seed.message(maria, direction: .outbound, state: .delivered, retryCount: 2, at: t0 + 30)
             try await seed.message(maria, direction: .outbound, state: .failed, retryCount: 3, at: t0 + 40)
             try await seed.message(maria, direction: .outbound, state: .queued, retryCount: 1, at: t0 + 50)
-            try await seed.message(maria, direction: .outbound, state: .delivered, at: t0 + 60)
+            try await seed.message(maria, direction: .outbound, state: .delivered, at: t0 + 60)  // sent from the phone
             try await seed.message(other, direction: .outbound, state: .read, retryCount: 1, at: t0 + 70)
             try await seed.message(other, at: t0 + 80)
 
             let onlyA = try await store.messageTally(StatsPeriod(unitId: a, since: t0, until: t0 + 100))
             #expect(onlyA.inbound == [.received: 2])
             #expect(onlyA.outbound == [.sent: 1, .delivered: 2, .failed: 1, .queued: 1])
-            #expect(onlyA.outboundRetries == 6)
-            #expect(onlyA.outboundRetried == 3)
+            #expect(onlyA.outboundCalls == 7)
+            #expect(onlyA.outboundRetries == 3)
+            #expect(onlyA.outboundRetried == 2)
 
             let all = try await store.messageTally(StatsPeriod(since: t0, until: t0 + 100))
             #expect(all.inbound == [.received: 3])
             #expect(all.outbound == [.sent: 1, .delivered: 2, .failed: 1, .queued: 1, .read: 1])
-            #expect(all.outboundRetries == 7 && all.outboundRetried == 4)
+            #expect(all.outboundCalls == 8 && all.outboundRetries == 3 && all.outboundRetried == 2)
 
             let stats = try await OperatingStats.load(StatsPeriod(unitId: a, since: t0, until: t0 + 100), from: store)
-            #expect(stats.outboundRetryRate == 6.0 / 5.0)
+            #expect(stats.outboundRetryRate == 3.0 / 7.0)
             #expect(try await store.messageTally(StatsPeriod(since: t0 + 1_000, until: t0 + 2_000)) == MessageTally())
         }
     }

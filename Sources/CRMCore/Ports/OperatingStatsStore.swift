@@ -39,18 +39,26 @@ package struct WebhookEventTally: Sendable, Equatable {
     package var total: Int { byResult.values.reduce(0, +) }
 }
 
-/// Messages by direction and status, and the outbound retries.
+/// Messages by direction and status, and the provider calls of the outbound ones. An outbound
+/// message's `retry_count` is the number of send calls crm made for it (1 when the first
+/// succeeded, at most 3); 0 for one not attempted yet, or sent from the phone (its echo).
 package struct MessageTally: Sendable, Equatable {
     package var inbound: [MessageState: Int]
     package var outbound: [MessageState: Int]
-    /// The sum of `retry_count` over the outbound messages.
+    /// Provider send calls: the sum of `retry_count` over the outbound messages.
+    package var outboundCalls: Int
+    /// Calls after a message's first: the sum of `retry_count - 1` where it is above 1.
     package var outboundRetries: Int
-    /// Outbound messages with at least one retry.
+    /// Outbound messages sent more than once (`retry_count > 1`).
     package var outboundRetried: Int
 
-    package init(inbound: [MessageState: Int] = [:], outbound: [MessageState: Int] = [:], outboundRetries: Int = 0, outboundRetried: Int = 0) {
+    package init(
+        inbound: [MessageState: Int] = [:], outbound: [MessageState: Int] = [:], outboundCalls: Int = 0, outboundRetries: Int = 0,
+        outboundRetried: Int = 0
+    ) {
         self.inbound = inbound
         self.outbound = outbound
+        self.outboundCalls = outboundCalls
         self.outboundRetries = outboundRetries
         self.outboundRetried = outboundRetried
     }

@@ -36,8 +36,9 @@ package struct OperatingStats: Sendable, Equatable {
     /// Bodies that named an instance the unit does not own, over every body stored.
     package var unknownInstanceRate: Double? { Self.ratio(webhooks[.unknownInstance], webhooksReceived) }
 
-    /// Retries (the sum of `retry_count`) per outbound message.
-    package var outboundRetryRate: Double? { Self.ratio(messages.outboundRetries, messages.outboundTotal) }
+    /// The share of provider send calls that were retries (as `crm_outbound_retries_total` over
+    /// `crm_outbound_sends_total` on /metrics); none without calls.
+    package var outboundRetryRate: Double? { Self.ratio(messages.outboundRetries, messages.outboundCalls) }
 
     static func ratio(_ part: Int, _ whole: Int) -> Double? {
         whole == 0 ? nil : Double(part) / Double(whole)

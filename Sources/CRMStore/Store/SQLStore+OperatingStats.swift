@@ -29,8 +29,9 @@ extension SQLStore: OperatingStatsStore {
 
     package func messageTally(_ period: StatsPeriod) async throws -> MessageTally {
         var query: SQLQueryString = """
-            SELECT direction, status, count(*) AS n, coalesce(sum(retry_count), 0) AS retries,
-                   coalesce(sum(CASE WHEN retry_count > 0 THEN 1 ELSE 0 END), 0) AS retried
+            SELECT direction, status, count(*) AS n, coalesce(sum(retry_count), 0) AS calls,
+                   coalesce(sum(CASE WHEN retry_count > 1 THEN retry_count - 1 ELSE 0 END), 0) AS retries,
+                   coalesce(sum(CASE WHEN retry_count > 1 THEN 1 ELSE 0 END), 0) AS retried
             FROM messages
             WHERE created_at >= \(bind: period.since) AND created_at <= \(bind: period.until)
             """
@@ -48,6 +49,7 @@ extension SQLStore: OperatingStatsStore {
                     tally.inbound[state, default: 0] += count
                 } else {
                     tally.outbound[state, default: 0] += count
+                    tally.outboundCalls += try row.decode(column: "calls", as: Int.self)
                     tally.outboundRetries += try row.decode(column: "retries", as: Int.self)
                     tally.outboundRetried += try row.decode(column: "retried", as: Int.self)
                 }

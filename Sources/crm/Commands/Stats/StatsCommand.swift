@@ -23,8 +23,10 @@ struct StatsCommand: AsyncParsableCommand {
             crm_webhook_dedupes_total over crm_webhooks_received_total.
             Messages in and out: by direction and status, by created_at (for a received message, the \
             time the provider gives).
-            Outbound retry rate: the sum of retry_count over outbound messages / outbound messages; \
-            0 while crm does not send.
+            Outbound retry rate: retries / provider send calls. A message's retry_count is the \
+            number of calls crm made to send it (1 when the first succeeded), so the calls are \
+            its sum and the retries the sum of retry_count - 1; messages sent from the phone and \
+            queued ones not attempted yet make no calls.
 
             A rate is null in --json (n/a in text) when there is nothing to divide by.
 

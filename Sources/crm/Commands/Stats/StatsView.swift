@@ -52,6 +52,7 @@ struct StatsView: Encodable {
         /// Every status of the direction, 0 when none: `total`, then one key per status.
         var inbound: [String: Int]
         var outbound: [String: Int]
+        var outboundCalls: Int
         var outboundRetries: Int
         var outboundRetried: Int
         var outboundRetryRate: Double?
@@ -60,13 +61,14 @@ struct StatsView: Encodable {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(inbound, forKey: .inbound)
             try container.encode(outbound, forKey: .outbound)
+            try container.encode(outboundCalls, forKey: .outboundCalls)
             try container.encode(outboundRetries, forKey: .outboundRetries)
             try container.encode(outboundRetried, forKey: .outboundRetried)
             try container.encode(outboundRetryRate, forKey: .outboundRetryRate)
         }
 
         enum CodingKeys: String, CodingKey {
-            case inbound, outbound, outboundRetries, outboundRetried, outboundRetryRate
+            case inbound, outbound, outboundCalls, outboundRetries, outboundRetried, outboundRetryRate
         }
     }
 
@@ -92,7 +94,8 @@ struct StatsView: Encodable {
         messages = Messages(
             inbound: counts(stats.messages.inbound, Self.inboundStates),
             outbound: counts(stats.messages.outbound, Self.outboundStates),
-            outboundRetries: stats.messages.outboundRetries, outboundRetried: stats.messages.outboundRetried,
+            outboundCalls: stats.messages.outboundCalls, outboundRetries: stats.messages.outboundRetries,
+            outboundRetried: stats.messages.outboundRetried,
             outboundRetryRate: stats.outboundRetryRate
         )
     }
@@ -137,7 +140,7 @@ struct StatsView: Encodable {
             ("Messages in", "\(messages.inbound["total"] ?? 0)", Self.breakdown(messages.inbound, Self.inboundStates)),
             ("Messages out", "\(messages.outbound["total"] ?? 0)", Self.breakdown(messages.outbound, Self.outboundStates)),
             ("Outbound retry rate", Self.percent(messages.outboundRetryRate),
-             "\(messages.outboundRetries) retries over \(messages.outbound["total"] ?? 0) outbound messages"),
+             "\(messages.outboundRetries) of \(messages.outboundCalls) provider calls were retries"),
         ]
         let labelWidth = rows.map(\.0.count).max() ?? 0
         let valueWidth = rows.map(\.1.count).max() ?? 0
