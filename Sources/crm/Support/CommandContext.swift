@@ -21,13 +21,16 @@ struct CommandContext {
         case asIs
     }
 
-    /// Opens the database, runs `body`, and closes it whatever happens.
+    /// Opens the database, runs `body`, and closes it whatever happens. `poolSize` opens a pool of
+    /// PostgreSQL connections (the listener); commands keep one direct connection.
     static func with<T>(
         _ databaseOptions: DatabaseOptions, _ outputOptions: OutputOptions, schema: SchemaPolicy = .current,
-        _ body: (CommandContext) async throws -> T
+        poolSize: Int? = nil, _ body: (CommandContext) async throws -> T
     ) async throws -> T {
         let choice = try DatabaseResolver.resolve(databaseOptions.database)
-        let database = try await CRMDatabase.open(choice.location, createFolder: choice.isDefault, logger: Log.logger)
+        let database = try await CRMDatabase.open(
+            choice.location, createFolder: choice.isDefault, poolSize: poolSize, logger: Log.logger
+        )
         let context = CommandContext(database: database, output: outputOptions.output)
         do {
             if schema == .current { try await context.ensureCurrentSchema() }
