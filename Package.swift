@@ -138,11 +138,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "QRCodeTests", dependencies: ["QRCode"]),
+        .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "CRMTestSupport"]),
         .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CRMServerTests",
-            dependencies: ["CRMServer", "CRMCore", "CRMProviders", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CRMServer", "CRMCore", "CRMProviders", "CRMTestSupport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -156,7 +156,7 @@ let package = Package(
         .testTarget(
             name: "CRMSimulatorTests",
             dependencies: [
-                "CRMSimulator", "CRMProviders", "CRMCore",
+                "CRMSimulator", "CRMProviders", "CRMCore", "CRMTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

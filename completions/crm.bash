@@ -857,7 +857,7 @@ _crm_webhook_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -878,6 +878,9 @@ _crm_webhook_serve() {
         return
         ;;
     '--rate-limit-unit')
+        return
+        ;;
+    '--db-pool-size')
         return
         ;;
     '--database')
@@ -956,7 +959,7 @@ _crm_serve() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -977,6 +980,9 @@ _crm_serve() {
         return
         ;;
     '--rate-limit-unit')
+        return
+        ;;
+    '--db-pool-size')
         return
         ;;
     '--database')

@@ -98,7 +98,7 @@ function __crm_parse_tokens -S
             __crm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'serve'
-                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'database=' 'version' 'h/help'
+                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'database=' 'version' 'h/help'
             case 'url'
                 __crm_parse_subcommand 0 'unit=' 'base-url=' 'database=' 'json' 'version' 'h/help'
             case 'trigger'
@@ -107,7 +107,7 @@ function __crm_parse_tokens -S
                 __crm_parse_subcommand 1 'failed' 'limit=' 'database=' 'json' 'version' 'h/help'
             end
         case 'serve'
-            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'database=' 'version' 'h/help'
+            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'database=' 'version' 'h/help'
         case 'stats'
             __crm_parse_subcommand 0 'unit=' 'since=' 'database=' 'json' 'version' 'h/help'
         case 'db'
@@ -400,6 +400,7 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm w
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" log-format' -l 'log-format' -d 'Log format: text (default) or json (one object per line).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" rate-limit-client' -l 'rate-limit-client' -d 'Webhook requests per second from one client address (bursts of twice as many).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" rate-limit-unit' -l 'rate-limit-unit' -d 'Webhook requests per second for one unit (bursts of twice as many).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" db-pool-size' -l 'db-pool-size' -d 'PostgreSQL connections the listener may open (default: CRM_DB_POOL_SIZE, else 10; unused on SQLite).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" version' -l 'version' -d 'Show the version.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -430,6 +431,7 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm s
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" log-format' -l 'log-format' -d 'Log format: text (default) or json (one object per line).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" rate-limit-client' -l 'rate-limit-client' -d 'Webhook requests per second from one client address (bursts of twice as many).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" rate-limit-unit' -l 'rate-limit-unit' -d 'Webhook requests per second for one unit (bursts of twice as many).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" db-pool-size' -l 'db-pool-size' -d 'PostgreSQL connections the listener may open (default: CRM_DB_POOL_SIZE, else 10; unused on SQLite).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" version' -l 'version' -d 'Show the version.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" h help' -s 'h' -l 'help' -d 'Show help information.'

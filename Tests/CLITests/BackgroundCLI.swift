@@ -22,7 +22,7 @@ final class BackgroundCLI: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = errors
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         collect(output.fileHandleForReading) { self.stdoutData.append($0) }
         collect(errors.fileHandleForReading) { self.stderrData.append($0) }
     }

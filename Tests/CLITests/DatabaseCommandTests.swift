@@ -114,6 +114,32 @@ struct DatabaseCommandTests {
         #expect(!result.stderr.contains(secret))
     }
 
+    @Test("crm webhook serve (a pool of connections) reports an unreachable server or a wrong password at start")
+    func listenerStartupErrors() async throws {
+        let cli = CLIRunner(dataFolder: try TestDatabases.temporaryFolder())
+        let secret = "pw-\(UUID().uuidString.prefix(8))"
+        let refused = try await cli.run(
+            ["webhook", "serve", "--port", "0", "--database", "postgres://crm:\(secret)@127.0.0.1:1/crm"], timeout: 30
+        )
+        expectCleanError(refused, status: 69, mentions: "127.0.0.1:1")
+        #expect(!refused.stderr.contains(secret))
+        #expect(refused.seconds < 10)
+        let badSize = try await cli.run(["webhook", "serve", "--db-pool-size", "0", "--database", "postgres://crm@127.0.0.1:1/crm"])
+        #expect(badSize.status == 64 && badSize.stderr.contains("--db-pool-size"), "\(badSize)")
+        let badEnvironment = try await cli.run(
+            ["webhook", "serve", "--database", "postgres://crm@127.0.0.1:1/crm"], environment: ["CRM_DB_POOL_SIZE": "many"]
+        )
+        expectCleanError(badEnvironment, status: 78, mentions: "CRM_DB_POOL_SIZE")
+
+        guard let server = TestDatabases.postgresServerURL, var components = URLComponents(string: server),
+            components.password != nil
+        else { return }
+        components.password = secret
+        let wrong = try await cli.run(["webhook", "serve", "--port", "0", "--database", components.string!], timeout: 30)
+        expectCleanError(wrong, status: 69, mentions: "password")
+        #expect(!wrong.stderr.contains(secret))
+    }
+
     @Test("crm --version prints the version")
     func version() async throws {
         let result = try await CLIRunner(dataFolder: try TestDatabases.temporaryFolder()).run(["--version"])

@@ -37,6 +37,8 @@ struct ListenerHTTPTests {
 
             let health = try await f.get("/health")
             #expect(health.status == 200 && health.json["database"] as? String == "ok")
+            let live = try await f.get("/livez")
+            #expect(live.status == 200 && live.json["status"] as? String == "ok")
             let metrics = try await f.get("/metrics").text
             #expect(metrics.contains("crm_webhook_unknown_secrets_total 2"), "\(metrics)")
             #expect(metrics.contains(#"crm_webhook_parse_failures_total{provider="evolution"} 1"#))

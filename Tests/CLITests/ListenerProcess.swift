@@ -24,7 +24,7 @@ final class ListenerProcess: @unchecked Sendable {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         // Drained on a thread of its own for the process's whole life, so the pipe never fills.
         Thread.detachNewThread { [log = listener.log] in
             var buffer = [UInt8](repeating: 0, count: 16_384)

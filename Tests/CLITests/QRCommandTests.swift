@@ -17,7 +17,7 @@ struct QRCommandTests {
         process.arguments = ["zbarimg", "--raw", "-q", "-Sbinary", png.path]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try ProcessLaunch.run(process)
         let data = CLIRunner.readAll(output.fileHandleForReading)
         process.waitUntilExit()
         try #require(process.terminationStatus == 0, "zbarimg failed (apt-get install zbar-tools)")

@@ -17,7 +17,7 @@ struct SimulatorServeTests {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         let firstLine = await Self.firstLine(of: output.fileHandleForReading)
         let match = try #require(firstLine.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/), "\(firstLine)")
         let url = String(match.1)

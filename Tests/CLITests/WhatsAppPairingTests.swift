@@ -234,7 +234,7 @@ func decodePNG(_ path: String, quiet: Bool = false) async throws -> String {
                 let output = Pipe()
                 process.standardOutput = output
                 process.standardError = FileHandle.nullDevice
-                try process.run()
+                try ProcessLaunch.run(process)
                 let data = CLIRunner.readAll(output.fileHandleForReading)
                 process.waitUntilExit()
                 return (process.terminationStatus, data)

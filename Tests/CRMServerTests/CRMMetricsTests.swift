@@ -1,3 +1,4 @@
+import CRMTestSupport
 import CRMServer
 import Foundation
 import Testing
@@ -81,7 +82,7 @@ struct CRMMetricsTests {
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try ProcessLaunch.run(process)
         input.fileHandleForWriting.write(Data(populated().render().utf8))
         try input.fileHandleForWriting.close()
         process.waitUntilExit()

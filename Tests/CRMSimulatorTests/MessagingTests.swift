@@ -76,8 +76,10 @@ import Testing
             let ids = try await withThrowingTaskGroup(of: String?.self) { group in
                 for index in 0..<50 {
                     group.addTask {
+                        // A generous timeout: 50 requests at once on a loaded 2-core machine.
                         let reply = try await h.call(.POST, "/message/sendText/unit-acme",
-                                                     json: ["number": "55119999\(String(format: "%05d", index))", "text": "n\(index)"])
+                                                     json: ["number": "55119999\(String(format: "%05d", index))", "text": "n\(index)"],
+                                                     timeout: .seconds(90))
                         return (reply.json["key"] as? [String: Any])?["id"] as? String
                     }
                 }

@@ -1,3 +1,4 @@
+import CRMTestSupport
 import CRMSimulator
 import Foundation
 import Testing
@@ -33,7 +34,7 @@ struct QRImageTests {
                     let pipe = Pipe()
                     process.standardOutput = pipe
                     process.standardError = FileHandle.nullDevice
-                    try process.run()
+                    try ProcessLaunch.run(process)
                     let data = pipe.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()
                     return data

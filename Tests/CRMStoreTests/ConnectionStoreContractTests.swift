@@ -13,7 +13,7 @@ struct ConnectionStoreContractTests {
         try await UnitService(store: database.store).create(name: name)
     }
 
-    @Test("save, find by unit, instance and secret hash; replace on save", arguments: TestDatabaseKind.available)
+    @Test("save, find by unit, instance and secret hash; replace on save", arguments: TestDatabaseKind.stores)
     func saveAndFind(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
@@ -39,7 +39,7 @@ struct ConnectionStoreContractTests {
         }
     }
 
-    @Test("two units cannot share an instance or a webhook secret", arguments: TestDatabaseKind.available)
+    @Test("two units cannot share an instance or a webhook secret", arguments: TestDatabaseKind.stores)
     func uniqueness(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let a = try await unit(database, "A")
@@ -57,7 +57,7 @@ struct ConnectionStoreContractTests {
         }
     }
 
-    @Test("observations move the stored status through the lifecycle", arguments: TestDatabaseKind.available)
+    @Test("observations move the stored status through the lifecycle", arguments: TestDatabaseKind.stores)
     func lifecycle(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
@@ -78,19 +78,19 @@ struct ConnectionStoreContractTests {
         }
     }
 
-    @Test("concurrent observations on one connection all land (no lost update)", arguments: TestDatabaseKind.available)
+    @Test("concurrent observations on one connection all land (no lost update)", arguments: TestDatabaseKind.stores)
     func concurrentObservations(kind: TestDatabaseKind) async throws {
         let url = try await TestDatabases.freshURL(kind)
         let location = try DatabaseLocation.parse(url)
-        let setup = try await CRMDatabase.open(location, logger: TestDatabases.logger)
+        let setup = try await CRMDatabase.open(location, poolSize: kind.poolSize, logger: TestDatabases.logger)
         try await setup.migrator.migrate()
         let loja = try await unit(setup, "Loja")
         try await setup.store.saveConnection(WhatsAppConnection(
             unitId: loja.id, provider: .evolution, instanceName: "crm-loja", createdAt: t0, updatedAt: t0))
         await setup.close()
         // Two connections (as a command and the listener would be) race: a QR and a connect.
-        let first = try await CRMDatabase.open(location, logger: TestDatabases.logger)
-        let second = try await CRMDatabase.open(location, logger: TestDatabases.logger)
+        let first = try await CRMDatabase.open(location, poolSize: kind.poolSize, logger: TestDatabases.logger)
+        let second = try await CRMDatabase.open(location, poolSize: kind.poolSize, logger: TestDatabases.logger)
         let t0 = self.t0
         async let a: ConnectionStatus? = first.store.applyConnectionObservation(.qr(code: "2@q", pairingCode: nil), unitId: loja.id, at: t0.addingTimeInterval(1))
         async let b: ConnectionStatus? = second.store.applyConnectionObservation(.connected(phone: "5511999990000"), unitId: loja.id, at: t0.addingTimeInterval(2))

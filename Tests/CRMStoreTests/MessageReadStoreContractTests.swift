@@ -38,7 +38,7 @@ struct MessageReadStoreContractTests {
         rows.sorted { ($0.at, $0.id.uuidString) > ($1.at, $1.id.uuidString) }.map(\.id)
     }
 
-    @Test("each filter narrows the unit's messages; another unit's never appear", arguments: TestDatabaseKind.available)
+    @Test("each filter narrows the unit's messages; another unit's never appear", arguments: TestDatabaseKind.stores)
     func filters(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
@@ -68,7 +68,7 @@ struct MessageReadStoreContractTests {
         }
     }
 
-    @Test("a record carries the message's fields and its contact", arguments: TestDatabaseKind.available)
+    @Test("a record carries the message's fields and its contact", arguments: TestDatabaseKind.stores)
     func recordFields(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let w = try await world(database)
@@ -95,7 +95,7 @@ struct MessageReadStoreContractTests {
         }
     }
 
-    @Test("paging back with the cursor visits every message once, ties included", arguments: TestDatabaseKind.available)
+    @Test("paging back with the cursor visits every message once, ties included", arguments: TestDatabaseKind.stores)
     func pagingBack(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let w = try await world(database)
@@ -121,7 +121,7 @@ struct MessageReadStoreContractTests {
         }
     }
 
-    @Test("following with the after cursor returns newer messages oldest first, none twice", arguments: TestDatabaseKind.available)
+    @Test("following with the after cursor returns newer messages oldest first, none twice", arguments: TestDatabaseKind.stores)
     func followingForward(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
@@ -147,7 +147,7 @@ struct MessageReadStoreContractTests {
         }
     }
 
-    @Test("a cursor whose date is a microsecond off still pages exactly (the stored time wins)", arguments: TestDatabaseKind.available)
+    @Test("a cursor whose date is a microsecond off still pages exactly (the stored time wins)", arguments: TestDatabaseKind.stores)
     func cursorDrift(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let w = try await world(database)
@@ -166,7 +166,7 @@ struct MessageReadStoreContractTests {
         }
     }
 
-    @Test("conversations: latest activity first, silent ones last, one unit only", arguments: TestDatabaseKind.available)
+    @Test("conversations: latest activity first, silent ones last, one unit only", arguments: TestDatabaseKind.stores)
     func conversations(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let w = try await world(database)
@@ -190,7 +190,7 @@ struct MessageReadStoreContractTests {
         }
     }
 
-    @Test("contacts: most recently updated first, one unit only", arguments: TestDatabaseKind.available)
+    @Test("contacts: most recently updated first, one unit only", arguments: TestDatabaseKind.stores)
     func contacts(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let w = try await world(database)

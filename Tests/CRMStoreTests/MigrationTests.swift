@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Migrations")
 struct MigrationTests {
-    @Test("a fresh database lists every embedded migration as pending", arguments: TestDatabaseKind.available)
+    @Test("a fresh database lists every embedded migration as pending", arguments: TestDatabaseKind.stores)
     func freshDatabaseIsPending(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind, migrated: false) { database in
             let states = try await database.migrator.status()
@@ -18,7 +18,7 @@ struct MigrationTests {
         }
     }
 
-    @Test("migrate applies everything once; a second run is a no-op", arguments: TestDatabaseKind.available)
+    @Test("migrate applies everything once; a second run is a no-op", arguments: TestDatabaseKind.stores)
     func migrateTwice(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind, migrated: false) { database in
             let first = try await database.migrator.migrate()
@@ -37,12 +37,12 @@ struct MigrationTests {
         }
     }
 
-    @Test("two connections migrating at once apply each migration exactly once", arguments: TestDatabaseKind.available)
+    @Test("two connections migrating at once apply each migration exactly once", arguments: TestDatabaseKind.stores)
     func concurrentMigrations(kind: TestDatabaseKind) async throws {
         let url = try await TestDatabases.freshURL(kind)
         let location = try DatabaseLocation.parse(url)
         let databases = try await withThrowingTaskGroup(of: CRMDatabase.self) { group in
-            for _ in 0..<4 { group.addTask { try await CRMDatabase.open(location, logger: TestDatabases.logger) } }
+            for _ in 0..<4 { group.addTask { try await CRMDatabase.open(location, poolSize: kind.poolSize, logger: TestDatabases.logger) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         let outcomes = await withTaskGroup(of: Result<Int, any Error>.self) { group in
@@ -63,7 +63,7 @@ struct MigrationTests {
         #expect(rows == expected)
     }
 
-    @Test("a migration recorded by a newer crm is reported as unknown", arguments: TestDatabaseKind.available)
+    @Test("a migration recorded by a newer crm is reported as unknown", arguments: TestDatabaseKind.stores)
     func newerMigrationIsFlagged(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             try await database.withUnsafeSQL { sql in

@@ -54,7 +54,7 @@ struct SchemaConstraintTests {
         try await database.withUnsafeSQL { sql in try await sql.raw(query).run() }
     }
 
-    @Test("client_message_id is unique per unit", arguments: TestDatabaseKind.available)
+    @Test("client_message_id is unique per unit", arguments: TestDatabaseKind.stores)
     func clientMessageIdUnique(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             do {
@@ -68,7 +68,7 @@ struct SchemaConstraintTests {
         }
     }
 
-    @Test("external_id is unique per unit and provider", arguments: TestDatabaseKind.available)
+    @Test("external_id is unique per unit and provider", arguments: TestDatabaseKind.stores)
     func externalIdUnique(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             do {
@@ -82,7 +82,7 @@ struct SchemaConstraintTests {
         }
     }
 
-    @Test("enum columns and ranges are checked", arguments: TestDatabaseKind.available)
+    @Test("enum columns and ranges are checked", arguments: TestDatabaseKind.stores)
     func checks(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             do {
@@ -120,7 +120,7 @@ struct SchemaConstraintTests {
         }
     }
 
-    @Test("deleting a unit cascades to its contacts, conversations and messages", arguments: TestDatabaseKind.available)
+    @Test("deleting a unit cascades to its contacts, conversations and messages", arguments: TestDatabaseKind.stores)
     func cascade(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let f = try await seed(database)

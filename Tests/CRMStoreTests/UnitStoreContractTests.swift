@@ -8,7 +8,7 @@ import Testing
 /// The same tests against SQLite and PostgreSQL: the store must behave identically on both.
 @Suite("Unit store contract")
 struct UnitStoreContractTests {
-    @Test("names with quotes, SQL, emoji and accents are stored and read back verbatim", arguments: TestDatabaseKind.available)
+    @Test("names with quotes, SQL, emoji and accents are stored and read back verbatim", arguments: TestDatabaseKind.stores)
     func verbatimNames(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let service = UnitService(store: database.store)
@@ -26,7 +26,7 @@ struct UnitStoreContractTests {
         }
     }
 
-    @Test("slugs are derived, unique, and found by id or slug", arguments: TestDatabaseKind.available)
+    @Test("slugs are derived, unique, and found by id or slug", arguments: TestDatabaseKind.stores)
     func slugs(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let service = UnitService(store: database.store)
@@ -45,7 +45,7 @@ struct UnitStoreContractTests {
         }
     }
 
-    @Test("timestamps and settings round-trip", arguments: TestDatabaseKind.available)
+    @Test("timestamps and settings round-trip", arguments: TestDatabaseKind.stores)
     func roundTrip(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let fixed = Date(timeIntervalSince1970: 1_790_000_000.25)
@@ -58,7 +58,7 @@ struct UnitStoreContractTests {
         }
     }
 
-    @Test("rename keeps the slug; delete removes the unit and everything it owns", arguments: TestDatabaseKind.available)
+    @Test("rename keeps the slug; delete removes the unit and everything it owns", arguments: TestDatabaseKind.stores)
     func renameAndDelete(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let units = UnitService(store: database.store)
@@ -76,7 +76,7 @@ struct UnitStoreContractTests {
         }
     }
 
-    @Test("bad names are refused before anything is stored", arguments: TestDatabaseKind.available)
+    @Test("bad names are refused before anything is stored", arguments: TestDatabaseKind.stores)
     func badNames(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let service = UnitService(store: database.store)

@@ -10,7 +10,7 @@ import Testing
 struct UserStoreContractTests {
     let hasher = BcryptPasswordHasher(cost: 10)
 
-    @Test("create, find case-insensitively, and refuse a duplicate email in any case", arguments: TestDatabaseKind.available)
+    @Test("create, find case-insensitively, and refuse a duplicate email in any case", arguments: TestDatabaseKind.stores)
     func createAndFind(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             _ = try await UnitService(store: database.store).create(name: "Loja")
@@ -28,7 +28,7 @@ struct UserStoreContractTests {
         }
     }
 
-    @Test("passwords are bcrypt-hashed with cost >= 10 and verified", arguments: TestDatabaseKind.available)
+    @Test("passwords are bcrypt-hashed with cost >= 10 and verified", arguments: TestDatabaseKind.stores)
     func passwords(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let users = UserService(store: database.store, hasher: hasher)
@@ -49,7 +49,7 @@ struct UserStoreContractTests {
         }
     }
 
-    @Test("roles and units: rules enforced by the service and by the database", arguments: TestDatabaseKind.available)
+    @Test("roles and units: rules enforced by the service and by the database", arguments: TestDatabaseKind.stores)
     func rolesAndUnits(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let units = UnitService(store: database.store)
@@ -82,7 +82,7 @@ struct UserStoreContractTests {
         }
     }
 
-    @Test("disable, enable and delete", arguments: TestDatabaseKind.available)
+    @Test("disable, enable and delete", arguments: TestDatabaseKind.stores)
     func lifecycle(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let users = UserService(store: database.store, hasher: hasher)

@@ -97,7 +97,7 @@ package struct CLIRunner: Sendable {
         process.standardError = errors
         process.standardInput = input
         let started = Date()
-        try process.run()
+        try ProcessLaunch.run(process)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }

@@ -8,12 +8,27 @@ import Logging
 package enum TestDatabaseKind: String, Sendable, CaseIterable, CustomStringConvertible {
     case sqlite
     case postgres
+    /// PostgreSQL through the listener's connection pool (`CRMDatabase.open(poolSize:)`): the same
+    /// database URL, so only store tests (which open the database in-process) can tell it apart.
+    case postgresPool = "postgres-pool"
 
     package var description: String { rawValue }
 
+    /// The kinds a database URL can name: for tests that run the `crm` binary.
     package static var available: [TestDatabaseKind] {
         TestDatabases.postgresServerURL == nil ? [.sqlite] : [.sqlite, .postgres]
     }
+
+    /// The kinds the store contract tests run against: each URL kind, and PostgreSQL pooled too.
+    package static var stores: [TestDatabaseKind] {
+        TestDatabases.postgresServerURL == nil ? [.sqlite] : [.sqlite, .postgres, .postgresPool]
+    }
+
+    /// The pool size `open` uses for `.postgresPool`: small, so that tests also queue for a connection.
+    package static let testPoolSize = 4
+
+    /// What `CRMDatabase.open` gets as `poolSize` for this kind.
+    package var poolSize: Int? { self == .postgresPool ? Self.testPoolSize : nil }
 }
 
 package enum TestDatabases {
@@ -37,7 +52,7 @@ package enum TestDatabases {
         switch kind {
         case .sqlite:
             return "sqlite://" + (try temporaryFolder().appendingPathComponent("crm.sqlite").path)
-        case .postgres:
+        case .postgres, .postgresPool:
             guard let server = postgresServerURL else {
                 throw CRMError.configuration("CRM_TEST_POSTGRES_URL is not set")
             }
@@ -58,7 +73,9 @@ package enum TestDatabases {
 
     /// Opens a new empty database of the given kind; migrated unless `migrated` is false.
     package static func open(_ kind: TestDatabaseKind, migrated: Bool = true) async throws -> CRMDatabase {
-        let database = try await CRMDatabase.open(try DatabaseLocation.parse(try await freshURL(kind)), logger: logger)
+        let database = try await CRMDatabase.open(
+            try DatabaseLocation.parse(try await freshURL(kind)), poolSize: kind.poolSize, logger: logger
+        )
         if migrated { try await database.migrator.migrate() }
         return database
     }

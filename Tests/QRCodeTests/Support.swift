@@ -1,3 +1,4 @@
+import CRMTestSupport
 import Foundation
 @testable import QRCode
 import Testing
@@ -74,7 +75,7 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], stdin:
     process.standardInput = input
     process.standardOutput = output
     process.standardError = error
-    try process.run()
+    try ProcessLaunch.run(process)
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus,
                          stdout: [UInt8](try Data(contentsOf: outputURL)),

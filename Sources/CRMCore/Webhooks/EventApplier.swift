@@ -2,7 +2,7 @@ import Foundation
 
 /// Applies one parsed webhook event to the store, for the unit that owns its instance.
 struct EventApplier {
-    let store: any WebhookIngestion.IngestStore
+    let store: any WebhookApplyStore
     /// The connection of the unit whose URL received the body.
     let connection: WhatsAppConnection
     let receivedAt: Date

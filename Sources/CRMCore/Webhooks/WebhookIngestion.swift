@@ -2,11 +2,13 @@ import Crypto
 import Foundation
 
 /// Receives one provider webhook body for the unit its URL names, and applies it exactly once:
-/// the body is stored raw before anything is applied (nothing is lost when applying fails), a
+/// the raw body, what its events change and its outcome are written in one transaction (one
+/// commit per webhook); when applying fails, that transaction rolls back and the body is stored
+/// on its own as `failed`, so nothing is lost (a retry or `crm webhook replay` applies it). A
 /// retried body is recognized by its hash, and every write relies on the database's unique keys,
 /// so several listeners on one database agree. The HTTP layer only maps `Outcome` to a status.
 package struct WebhookIngestion: Sendable {
-    package typealias IngestStore = ConnectionStore & WebhookEventStore & MessageWriteStore
+    package typealias IngestStore = WebhookApplyStore & IngestTransactions
 
     let store: any IngestStore
     let parsers: [ProviderKind: any WebhookParser]
@@ -98,35 +100,61 @@ package struct WebhookIngestion: Sendable {
             unitId: connection.unitId, provider: provider, eventType: events.first?.kind.rawValue ?? "none",
             instance: events.first?.instance, dedupeKey: Self.dedupeKey(body), body: text, receivedAt: received
         )
-        let stored = try await store.recordWebhookEvent(record)
-        if let stored, !Self.needsApplying(stored, now: received) {
-            return .duplicate(eventId: stored.id)
+        do {
+            return try await store.inIngestTransaction { transaction in
+                // A concurrent copy of this body (another listener) waits here until the first commits.
+                let stored = try await transaction.recordWebhookEvent(record)
+                if let stored, !Self.needsApplying(stored, now: received) {
+                    return .duplicate(eventId: stored.id)
+                }
+                // A new body, or a retry of one whose first attempt failed or died: apply it (idempotent).
+                let eventId = stored?.id ?? record.id
+                return try await applyAndFinish(events, eventId: eventId, connection: connection, receivedAt: received, in: transaction)
+            }
+        } catch {
+            // Rolled back: keep the body as failed, so that a retry or a replay applies it. When even that
+            // cannot be written (the database is down), the error goes up and the provider retries on the 500.
+            let reason = Self.sanitized(error)
+            var failed = record
+            failed.result = .failed
+            failed.error = reason
+            failed.attempts = 1
+            failed.appliedAt = now()
+            if let existing = try await store.recordWebhookEvent(failed) {
+                try await store.finishWebhookEvent(id: existing.id, result: .failed, error: reason, at: now())
+                return .failed(eventId: existing.id, reason: reason)
+            }
+            return .failed(eventId: failed.id, reason: reason)
         }
-        // A new body, or a retry of one whose first attempt failed or died: apply it (idempotent).
-        let eventId = stored?.id ?? record.id
-        return await apply(events, eventId: eventId, connection: connection, receivedAt: received)
     }
 
-    /// Applies the events of a stored body and records the outcome. Used by `receive` and replay.
+    /// Applies the events of a stored body and records the outcome, in one transaction; a failure is
+    /// recorded on its own afterwards. Used by replay and by `recoverPending`.
     package func apply(_ events: [WebhookEvent], eventId: UUID, connection: WhatsAppConnection, receivedAt: Date) async
         -> Outcome
     {
-        var results: [EventResult] = []
         do {
-            for event in events {
-                results.append(try await EventApplier(store: store, connection: connection, receivedAt: receivedAt).apply(event))
+            return try await store.inIngestTransaction { transaction in
+                try await applyAndFinish(events, eventId: eventId, connection: connection, receivedAt: receivedAt, in: transaction)
             }
         } catch {
             let reason = Self.sanitized(error)
             try? await store.finishWebhookEvent(id: eventId, result: .failed, error: reason, at: now())
             return .failed(eventId: eventId, reason: reason)
         }
-        let result = Self.summary(results)
-        do {
-            try await store.finishWebhookEvent(id: eventId, result: result, error: nil, at: now())
-        } catch {
-            return .failed(eventId: eventId, reason: Self.sanitized(error))
+    }
+
+    /// The events, then the body's outcome, through `transaction`; throws (to roll back) when one fails.
+    private func applyAndFinish(
+        _ events: [WebhookEvent], eventId: UUID, connection: WhatsAppConnection, receivedAt: Date,
+        in transaction: any WebhookApplyStore
+    ) async throws -> Outcome {
+        var results: [EventResult] = []
+        for event in events {
+            results.append(try await EventApplier(store: transaction, connection: connection, receivedAt: receivedAt).apply(event))
         }
+        let result = Self.summary(results)
+        try await transaction.finishWebhookEvent(id: eventId, result: result, error: nil, at: now())
         return .processed(eventId: eventId, result: result, events: results)
     }
 
@@ -158,7 +186,14 @@ package struct WebhookIngestion: Sendable {
 
     /// Lowercase hex SHA-256 of the body: a provider's retry repeats the body byte for byte.
     package static func dedupeKey(_ body: Data) -> String {
-        SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: body) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     /// A one-line reason without internals (the store's errors are already translated).

@@ -14,18 +14,29 @@ package final class CRMDatabase: Sendable {
 
     /// Opens the database. `createFolder` lets crm create the parent folder of a SQLite file
     /// (for the default location in the user's data folder).
-    package static func open(_ location: DatabaseLocation, createFolder: Bool = false, logger: Logger) async throws
-        -> CRMDatabase
-    {
+    ///
+    /// `poolSize` is for long-running processes (the listener): on PostgreSQL it opens a pool of up
+    /// to that many connections, so that requests run their transactions at once; `nil` (commands)
+    /// opens one direct connection. SQLite always has one connection (its writers take turns anyway).
+    package static func open(
+        _ location: DatabaseLocation, createFolder: Bool = false, poolSize: Int? = nil, logger: Logger
+    ) async throws -> CRMDatabase {
         let driver: any DatabaseDriver
         switch location {
         case .sqlite(let path):
             driver = try await SQLiteDriver.open(path: path, createFolder: createFolder, logger: logger)
         case .postgres(let settings):
-            driver = try await PostgresDriver.connect(settings, logger: logger)
+            if let poolSize {
+                driver = try await PostgresPoolDriver.connect(settings, size: max(1, poolSize), logger: logger)
+            } else {
+                driver = try await PostgresDriver.connect(settings, logger: logger)
+            }
         }
         return CRMDatabase(location: location, driver: driver)
     }
+
+    /// How many connections may run statements at once: the pool's size, or 1.
+    package var connectionLimit: Int { (driver as? PostgresPoolDriver)?.size ?? 1 }
 
     package var migrator: Migrator { Migrator(driver: driver) }
     package var store: SQLStore { SQLStore(driver: driver) }
@@ -41,6 +52,11 @@ extension CRMDatabase {
     /// Direct SQL access for tests and maintenance tools inside this package; the store's methods are the real API.
     package func withUnsafeSQL<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
         try await driver.read(body)
+    }
+
+    /// Direct SQL in one transaction (rolled back when `body` throws), for tests and maintenance tools.
+    package func withUnsafeTransaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await driver.transaction(body)
     }
 
     /// A trivial query: whether the database answers (the listener's /health).

@@ -3,7 +3,7 @@ import SQLKit
 /// An open database: where the store's SQL runs. One implementation per dialect.
 package protocol DatabaseDriver: Sendable {
     var dialect: SQLDialectName { get }
-    /// Runs statements outside a transaction (single reads).
+    /// Runs statements outside a transaction: reads, and single self-contained writes (one statement is atomic).
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs statements in one transaction that takes the write lock up front, committed when `body` returns.
     func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T

@@ -72,10 +72,23 @@ final class PostgresDriver: DatabaseDriver {
 
     /// libpq's sslmode semantics (see `PostgresSettings`).
     static func tls(for settings: PostgresSettings) throws -> PostgresConnection.Configuration.TLS {
+        guard let tls = try tlsConfiguration(for: settings) else { return .disable }
+        do {
+            let context = try NIOSSLContext(configuration: tls)
+            return settings.sslMode == .prefer ? .prefer(context) : .require(context)
+        } catch {
+            throw CRMError.configuration(
+                "Cannot set up TLS for PostgreSQL: check sslrootcert (\(settings.sslRootCertificate ?? "none"))."
+            )
+        }
+    }
+
+    /// The TLS configuration for the sslmode, or `nil` for `disable`.
+    static func tlsConfiguration(for settings: PostgresSettings) throws -> TLSConfiguration? {
         var tls = TLSConfiguration.makeClientConfiguration()
         switch settings.sslMode {
         case .disable:
-            return .disable
+            return nil
         case .prefer, .require:
             tls.certificateVerification = .none
         case .verifyCA:
@@ -86,13 +99,6 @@ final class PostgresDriver: DatabaseDriver {
         if let root = settings.sslRootCertificate {
             tls.trustRoots = .file(root)
         }
-        do {
-            let context = try NIOSSLContext(configuration: tls)
-            return settings.sslMode == .prefer ? .prefer(context) : .require(context)
-        } catch {
-            throw CRMError.configuration(
-                "Cannot set up TLS for PostgreSQL: check sslrootcert (\(settings.sslRootCertificate ?? "none"))."
-            )
-        }
+        return tls
     }
 }

@@ -132,21 +132,26 @@ extension SQLStore: MessageWriteStore {
         MessageStatus.allCases.firstIndex(of: status) ?? 0
     }
 
-    /// Keeps the conversation's last message (when this one is newer) and last inbound time.
+    /// Keeps the conversation's last message (when this one is newer) and last inbound time, in one
+    /// UPDATE: each CASE compares with the row as it was before it (both dialects evaluate SET that way).
     static func summarize(_ sql: any SQLDatabase, conversationId: UUID, messageId: UUID, message: IncomingMessage, now: Date)
         async throws
     {
         let preview = message.body.map { String($0.prefix(100)) } ?? "[\(message.kind.rawValue)]"
+        let newer: SQLQueryString = "(last_message_at IS NULL OR last_message_at <= \(bind: message.sentAt))"
+        let inbound: SQLQueryString = message.fromMe
+            ? ""
+            : """
+                , last_inbound_at = CASE WHEN last_inbound_at IS NULL OR last_inbound_at < \(bind: message.sentAt)
+                    THEN \(bind: message.sentAt) ELSE last_inbound_at END
+                """
         try await sql.raw("""
-            UPDATE conversations SET last_message_id = \(bind: messageId), last_message_at = \(bind: message.sentAt),
-                last_message_preview = \(bind: preview), updated_at = \(bind: now)
-            WHERE id = \(bind: conversationId) AND (last_message_at IS NULL OR last_message_at <= \(bind: message.sentAt))
+            UPDATE conversations SET
+                last_message_id = CASE WHEN \(newer) THEN \(bind: messageId) ELSE last_message_id END,
+                last_message_preview = CASE WHEN \(newer) THEN \(bind: preview) ELSE last_message_preview END,
+                last_message_at = CASE WHEN \(newer) THEN \(bind: message.sentAt) ELSE last_message_at END,
+                updated_at = \(bind: now)\(inbound)
+            WHERE id = \(bind: conversationId)
             """).run()
-        if !message.fromMe {
-            try await sql.raw("""
-                UPDATE conversations SET last_inbound_at = \(bind: message.sentAt)
-                WHERE id = \(bind: conversationId) AND (last_inbound_at IS NULL OR last_inbound_at < \(bind: message.sentAt))
-                """).run()
-        }
     }
 }

@@ -2,13 +2,23 @@ import CRMCore
 import Foundation
 import SQLKit
 
+extension SQLStore: IngestTransactions {
+    package func inIngestTransaction<T>(_ body: (any WebhookApplyStore) async throws -> T) async throws -> T {
+        try await driver.transaction { sql in
+            try await body(SQLStore(driver: TransactionScopedDriver(dialect: dialect, sql: sql)))
+        }
+    }
+}
+
 extension SQLStore: WebhookEventStore {
     static let webhookEventColumns = """
         id, unit_id, provider, event_type, instance, dedupe_key, body, result, error, attempts, received_at, applied_at
         """
 
+    /// Two statements, no transaction of its own: when the INSERT meets the unique key, the row it
+    /// met is committed (PostgreSQL waits for the inserting transaction first), so the SELECT finds it.
     package func recordWebhookEvent(_ event: StoredWebhookEvent) async throws -> StoredWebhookEvent? {
-        try await driver.transaction { sql in
+        try await driver.read { sql in
             let inserted = try await sql.raw("""
                 INSERT INTO webhook_events (\(unsafeRaw: Self.webhookEventColumns))
                 VALUES (\(bind: event.id), \(bind: event.unitId), \(bind: event.provider.rawValue), \(bind: event.eventType),
@@ -26,8 +36,9 @@ extension SQLStore: WebhookEventStore {
         }
     }
 
+    /// One UPDATE: atomic without a transaction of its own.
     package func finishWebhookEvent(id: UUID, result: WebhookEventResult, error: String?, at date: Date) async throws {
-        try await driver.transaction { sql in
+        try await driver.read { sql in
             try await sql.raw("""
                 UPDATE webhook_events SET result = \(bind: result.rawValue), error = \(bind: error),
                     attempts = attempts + 1, applied_at = \(bind: date)

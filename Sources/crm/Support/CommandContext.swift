@@ -21,13 +21,16 @@ struct CommandContext {
         case asIs
     }
 
-    /// Opens the database, runs `body`, and closes it whatever happens.
+    /// Opens the database, runs `body`, and closes it whatever happens. `poolSize` opens a pool of
+    /// PostgreSQL connections (the listener); commands keep one direct connection.
     static func with<T>(
         _ databaseOptions: DatabaseOptions, _ outputOptions: OutputOptions, schema: SchemaPolicy = .current,
-        noticesAsLog: Bool = false, _ body: (CommandContext) async throws -> T
+        noticesAsLog: Bool = false, poolSize: Int? = nil, _ body: (CommandContext) async throws -> T
     ) async throws -> T {
         let choice = try DatabaseResolver.resolve(databaseOptions.database)
-        let database = try await CRMDatabase.open(choice.location, createFolder: choice.isDefault, logger: Log.logger)
+        let database = try await CRMDatabase.open(
+            choice.location, createFolder: choice.isDefault, poolSize: poolSize, logger: Log.logger
+        )
         var output = outputOptions.output
         output.noticesAsLog = noticesAsLog
         let context = CommandContext(database: database, output: output)

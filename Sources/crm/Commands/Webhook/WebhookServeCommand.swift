@@ -19,7 +19,9 @@ struct WebhookServeCommand: AsyncParsableCommand {
             delivery and read receipts (forward only). GET /metrics serves Prometheus figures; over the \
             rate limits (per client address, per unit) the answer is 429 with Retry-After.
 
-            Several listeners may share one PostgreSQL database. On SIGTERM or SIGINT the listener \
+            On PostgreSQL the listener keeps a pool of connections (--db-pool-size, default \
+            CRM_DB_POOL_SIZE, else 10), so that webhooks are stored in parallel; on SQLite, writes take \
+            turns on one connection. Several listeners may share one PostgreSQL database. On SIGTERM or SIGINT the listener \
             stops accepting, finishes the requests in flight and exits 0.
             """,
         aliases: []
@@ -43,13 +45,19 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Option(help: "Webhook requests per second for one unit (bursts of twice as many).")
     var rateLimitUnit: Double = 500
 
+    @Option(help: "PostgreSQL connections the listener may open (default: CRM_DB_POOL_SIZE, else 10; unused on SQLite).")
+    var dbPoolSize: Int?
+
     @OptionGroup var databaseOptions: DatabaseOptions
+
+    static let defaultPoolSize = 10
 
     func validate() throws {
         for (value, name) in [(rateLimitClient, "--rate-limit-client"), (rateLimitUnit, "--rate-limit-unit")] {
             guard value >= 0.1 && value <= 1_000_000 else { throw ValidationError("\(name) must be between 0.1 and 1000000 requests per second.") }
         }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
+        if let dbPoolSize, !(1...500).contains(dbPoolSize) { throw ValidationError("--db-pool-size must be between 1 and 500.") }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -64,7 +72,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
         let host = self.host ?? environment["HOST"].flatMap { $0.isEmpty ? nil : $0 } ?? "127.0.0.1"
         let port = try self.port ?? Self.environmentPort(environment["PORT"]) ?? 3000
         let logger = Log.logger
-        try await CommandContext.with(databaseOptions, try OutputOptions.parse([]), noticesAsLog: true) { context in
+        let poolSize = try dbPoolSize ?? Self.environmentPoolSize(environment["CRM_DB_POOL_SIZE"]) ?? Self.defaultPoolSize
+        try await CommandContext.with(databaseOptions, try OutputOptions.parse([]), noticesAsLog: true, poolSize: poolSize) { context in
             if environment[SecretBox.keyVariable].map({ $0.isEmpty }) ?? true {
                 logger.warning("CRM_SECRET_KEY is not set: Meta webhooks cannot be verified and will be refused")
             }
@@ -84,10 +93,21 @@ struct WebhookServeCommand: AsyncParsableCommand {
                 databaseCheck: { (try? await database.ping()) != nil }, logger: logger
             )
             try await server.run(onListening: { bound in
-                logger.notice("crm listening", metadata: ["url": "http://\(host):\(bound)", "database": "\(database.location.displayName)"])
+                logger.notice("crm listening", metadata: [
+                    "url": "http://\(host):\(bound)", "database": "\(database.location.displayName)",
+                    "connections": "\(database.connectionLimit)",
+                ])
             })
             logger.notice("crm stopped")
         }
+    }
+
+    static func environmentPoolSize(_ text: String?) throws -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let size = Int(text), (1...500).contains(size) else {
+            throw CRMError.configuration("CRM_DB_POOL_SIZE '\(text.prefix(20))' is not a pool size (1–500).")
+        }
+        return size
     }
 
     static func environmentPort(_ text: String?) throws -> Int? {

@@ -1,0 +1,135 @@
+#!/usr/bin/env bash
+# Benchmark: `crm webhook serve` storing Evolution `messages.upsert` webhooks, on PostgreSQL (a
+# pool of connections) and on SQLite, driven by wrk; and the ceiling of the same machine in the
+# same run: wrk against GET /livez, which answers 200 without touching the database.
+# Target (issue): >= 5,000 stored events/s and p99 <= 25 ms on each database.
+#
+# Usage: BENCH_POSTGRES_URL=postgres://postgres:pw@127.0.0.1:54330/postgres scripts/bench-listener.sh
+#   BENCH_POSTGRES_URL  a server where this user may create the database BENCH_DATABASE (default crm_bench,
+#                       dropped and created again); the figures depend on its settings (fsync!), printed below.
+#   CRM_BINARY          a built crm (default: swift build -c release first)
+#   DURATION=20s CONNECTIONS=64 THREADS=2 POOL_SIZE=10 CONTACTS=10000 DATABASES="postgres sqlite"
+#   LISTENER_ARGS       more arguments for crm webhook serve (e.g. "--log-level warning")
+#   PROFILE=dir         also record 10 s of the listener with perf during each measured run (dir/perf-<db>.data)
+#                       and the CPU time each process used (dir/cpu-<db>.txt)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for tool in wrk psql sqlite3 python3; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install wrk postgresql-client sqlite3 python3)" >&2; exit 1; }
+done
+: "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md)}"
+DURATION=${DURATION:-20s} CONNECTIONS=${CONNECTIONS:-64} THREADS=${THREADS:-2} POOL_SIZE=${POOL_SIZE:-10}
+CONTACTS=${CONTACTS:-10000} DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench}
+LISTENER_ARGS=${LISTENER_ARGS:-}
+if [ -z "${CRM_BINARY:-}" ]; then
+    swift build -c release --product crm >/dev/null
+    CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
+fi
+lua="$PWD/scripts/bench/evolution-upsert.lua"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
+export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8="}
+export EVOLUTION_API_KEY=bench-key
+
+# Waits until FILE has a line matching REGEX and prints the first capture group.
+wait_for() {
+    local file=$1 regex=$2
+    for _ in $(seq 1 600); do
+        if [[ -f $file && $(cat "$file") =~ $regex ]]; then
+            echo "${BASH_REMATCH[1]}"
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "timed out waiting for /$regex/ in $file:" >&2
+    cat "$file" >&2
+    return 1
+}
+
+"$CRM_BINARY" simulator serve --port 0 --api-key "$EVOLUTION_API_KEY" >"$work/simulator.out" 2>"$work/simulator.err" &
+pids+=($!)
+export EVOLUTION_API_URL="http://127.0.0.1:$(wait_for "$work/simulator.out" 'http://127\.0\.0\.1:([0-9]+)')"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+echo "crm: $("$CRM_BINARY" --version); wrk: -t$THREADS -c$CONNECTIONS -d$DURATION; pool: $POOL_SIZE; contacts: $CONTACTS"
+echo "postgres: $(psql "$BENCH_POSTGRES_URL" -tAc "SELECT 'PostgreSQL ' || current_setting('server_version') || ', fsync=' || current_setting('fsync')
+    || ', synchronous_commit=' || current_setting('synchronous_commit') || ', wal_sync_method=' || current_setting('wal_sync_method')
+    || ', shared_buffers=' || current_setting('shared_buffers') || ', max_connections=' || current_setting('max_connections')")"
+
+# RESULT line of the Lua script → "key=value" pairs; prints a summary line and checks the counts.
+report() {
+    local name=$1 result=$2 stored=$3
+    python3 - "$name" "$result" "$stored" "$CONNECTIONS" <<'PY'
+import sys
+name, line, stored, connections = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+r = {k: int(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+seconds = r["duration_us"] / 1e6
+ok = r["requests"] - r["non2xx"]
+errors = r["non2xx"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+line = (f"{name}: {r['requests'] / seconds:,.0f} requests/s, p50 {r['p50_us'] / 1000:.1f} ms, "
+        f"p90 {r['p90_us'] / 1000:.1f} ms, p99 {r['p99_us'] / 1000:.1f} ms, max {r['max_us'] / 1000:.1f} ms, "
+        f"{ok:,} answered 200, {errors} errors")
+if stored >= 0:
+    # Requests still in flight when wrk stops are stored but not counted by wrk: at most one per connection.
+    verdict = "ok" if ok <= stored <= ok + connections else "MISMATCH"
+    line += f", {stored:,} messages stored ({stored / seconds:,.0f}/s; {verdict})"
+    target = r["requests"] / seconds >= 5000 and r["p99_us"] <= 25000 and errors == 0
+    line += f" — target >= 5,000/s and p99 <= 25 ms: {'PASS' if target else 'FAIL'}"
+print(line)
+PY
+}
+
+for kind in $DATABASES; do
+    case $kind in
+    postgres)
+        psql "$BENCH_POSTGRES_URL" -q -c "DROP DATABASE IF EXISTS $BENCH_DATABASE" -c "CREATE DATABASE $BENCH_DATABASE"
+        url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
+            "$BENCH_POSTGRES_URL" "$BENCH_DATABASE")
+        count() { psql "$url" -tAc "SELECT count(*) FROM messages"; }
+        "$CRM_BINARY" db migrate --database "$url" >/dev/null
+        ;;
+    sqlite)
+        url="sqlite://$work/bench.sqlite"
+        count() { sqlite3 "$work/bench.sqlite" "SELECT count(*) FROM messages"; }
+        ;;
+    *) echo "unknown database kind $kind" >&2; exit 1 ;;
+    esac
+    "$CRM_BINARY" units create Bench --database "$url" >/dev/null
+    # The rate limits (2,000/s per client, 500/s per unit by default) would answer 429: the benchmark measures storing.
+    # shellcheck disable=SC2086
+    "$CRM_BINARY" webhook serve --port 0 --database "$url" --db-pool-size "$POOL_SIZE" \
+        --rate-limit-client 1000000 --rate-limit-unit 1000000 $LISTENER_ARGS 2>"$work/listener-$kind.log" &
+    listener=$!
+    pids+=($listener)
+    base="http://127.0.0.1:$(wait_for "$work/listener-$kind.log" 'url=http://127\.0\.0\.1:([0-9]+)')"
+    connect=$("$CRM_BINARY" whatsapp connect --unit bench --no-wait --json --database "$url" --base-url "$base")
+    read -r path instance < <(python3 -c 'import json, sys; d = json.load(sys.stdin); u = d["webhookURL"]
+print(u[u.index("/webhooks/"):], d["connection"]["instance"])' <<<"$connect")
+    run=$(date +%s%N | tail -c 7)
+
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$lua" "$base" -- "$path" "$instance" "W$run" "$CONTACTS" >/dev/null
+    sleep 1  # the warm-up's last requests finish before counting
+    before=$(count)
+    if [ -n "${PROFILE:-}" ]; then
+        mkdir -p "$PROFILE"
+        (sleep 3; perf record -F 499 -g -p "$listener" -o "$PROFILE/perf-$kind.data" -- sleep 10 >/dev/null 2>&1) &
+        (sleep 3; top -b -d 10 -n 2 >"$PROFILE/cpu-$kind.txt") &
+    fi
+    result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$base" -- "$path" "$instance" "R$run" "$CONTACTS" | grep '^RESULT')
+    sleep 1  # the last requests in flight finish
+    after=$(count)
+    report "$kind" "$result" $((after - before))
+
+    ceiling=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$base/livez" | grep '^RESULT')
+    report "ceiling (GET /livez, $kind listener)" "$ceiling" -1
+
+    kill -TERM "$listener"
+    wait "$listener" || true
+done
