@@ -2,6 +2,7 @@ import CRMCore
 import CRMProviders
 @testable import CRMSimulator
 import Foundation
+import NIOCore
 import NIOHTTP1
 import Testing
 
