@@ -6,9 +6,12 @@ extension CommandContext {
     /// The webhook ingestion over this command's database, with every provider's parser: the
     /// listener receives through it, `crm webhook replay` re-applies through it.
     var webhookIngestion: WebhookIngestion {
-        WebhookIngestion(
+        // CRM_SECRET_KEY is read and decoded once, not again for every Meta webhook; a missing or
+        // malformed key still fails only the calls that need it (Evolution and Z-API bodies do not).
+        let box = Result { try SecretBox.fromEnvironment() }
+        return WebhookIngestion(
             store: store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
-            secretBox: { try SecretBox.fromEnvironment() }
+            secretBox: { try box.get() }
         )
     }
 
