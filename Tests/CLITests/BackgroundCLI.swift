@@ -8,23 +8,15 @@ import Glibc
 /// A `crm` process that keeps running (`messages tail`): its output is collected by threads of their
 /// own while the test goes on, and it is stopped with a signal.
 final class BackgroundCLI: @unchecked Sendable {
-    private let process = Process()
+    private let process: ChildProcess
     private let lock = NSLock()
     private var stdoutData = Data()
     private var stderrData = Data()
 
     init(_ arguments: [String], environment: [String: String]) throws {
-        process.executableURL = CLIRunner.binary
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        collect(output.fileHandleForReading) { self.stdoutData.append($0) }
-        collect(errors.fileHandleForReading) { self.stderrData.append($0) }
+        process = try ChildProcess(CLIRunner.binary.path, arguments, environment: environment, stdout: .pipe, stderr: .pipe)
+        collect(process.standardOutput!) { self.stdoutData.append($0) }
+        collect(process.standardError!) { self.stderrData.append($0) }
     }
 
     var stdout: String { lock.withLock { String(decoding: stdoutData, as: UTF8.self) } }
@@ -49,14 +41,12 @@ final class BackgroundCLI: @unchecked Sendable {
 
     /// Sends `signal` and returns the exit status, or nil (and the process killed) after `seconds`.
     func stop(signal: Int32 = SIGTERM, within seconds: Double = 15) async -> Int32? {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
+        process.send(signal)
+        guard let status = await process.exitStatus(within: seconds) else {
+            process.send(SIGKILL)
             return nil
         }
-        return process.terminationStatus
+        return status
     }
 
     private func collect(_ handle: FileHandle, into append: @escaping @Sendable (Data) -> Void) {

@@ -5,7 +5,7 @@ import NIOConcurrencyHelpers
 /// `crm webhook serve` running as a separate process, as in production: its log (stderr) is
 /// collected for assertions, its port read from the "crm listening" line.
 final class ListenerProcess: @unchecked Sendable {
-    let process = Process()
+    private(set) var process: ChildProcess!
     private let log = NIOLockedValueBox("")
     private(set) var port = 0
 
@@ -17,19 +17,17 @@ final class ListenerProcess: @unchecked Sendable {
         -> ListenerProcess
     {
         let listener = ListenerProcess()
-        let process = listener.process
-        process.executableURL = CLIRunner.binary
-        process.arguments = ["webhook", "serve", "--port", "0", "--database", databaseURL] + extraArguments
-        process.environment = environment
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        let process = try ChildProcess(
+            CLIRunner.binary.path, ["webhook", "serve", "--port", "0", "--database", databaseURL] + extraArguments,
+            environment: environment, stderr: .pipe
+        )
+        listener.process = process
+        let errors = process.standardError!
         // Drained on a thread of its own for the process's whole life, so the pipe never fills.
         Thread.detachNewThread { [log = listener.log] in
             var buffer = [UInt8](repeating: 0, count: 16_384)
             while true {
-                let count = read(errors.fileHandleForReading.fileDescriptor, &buffer, buffer.count)
+                let count = read(errors.fileDescriptor, &buffer, buffer.count)
                 if count > 0 {
                     let text = String(decoding: buffer[0..<count], as: UTF8.self)
                     log.withLockedValue { $0 += text }
@@ -54,20 +52,18 @@ final class ListenerProcess: @unchecked Sendable {
 
     /// SIGTERM, then the exit status (nil and SIGKILL after `seconds`).
     func stop(within seconds: Double = 15) async -> Int32? {
-        if process.isRunning { process.terminate() }
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
+        process.terminate()
+        guard let status = await process.exitStatus(within: seconds) else {
+            process.send(SIGKILL)
             return nil
         }
-        return process.terminationStatus
+        return status
     }
 
     /// Kills the listener at once (a crash), then waits for it to be gone without blocking a
     /// cooperative thread. `kill(2)` itself returns at once: a test may send it from anywhere.
     func crash() async {
-        kill(process.processIdentifier, SIGKILL)
+        process.send(SIGKILL)
         while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
     }
 }

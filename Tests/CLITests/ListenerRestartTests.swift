@@ -34,11 +34,11 @@ struct ListenerRestartTests {
             // other connections have requests in flight. Then the lanes stop, as a provider does until
             // its next retry (a post to a dead port would wait for its whole timeout).
             let answered = NIOLockedValueBox(0)
-            let pid = first.process.processIdentifier
+            let process = first.process!
             let firstReplies = try await Self.post(bodies, to: path, on: f, timeout: 5) { status in
                 guard status == 200 else { return answered.withLockedValue { $0 } < Self.killAfter }
                 let count = answered.withLockedValue { $0 += 1; return $0 }
-                if count == Self.killAfter { kill(pid, SIGKILL) }
+                if count == Self.killAfter { process.send(SIGKILL) }
                 return count < Self.killAfter
             }
             await first.crash()

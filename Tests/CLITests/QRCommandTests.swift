@@ -12,15 +12,9 @@ struct QRCommandTests {
 
     /// Decodes a PNG with zbarimg (Debian zbar-tools), which no one here wrote.
     func decode(_ png: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["zbarimg", "--raw", "-q", "-Sbinary", png.path]
-        let output = Pipe()
-        process.standardOutput = output
-        try ProcessLaunch.run(process)
-        let data = CLIRunner.readAll(output.fileHandleForReading)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "zbarimg failed (apt-get install zbar-tools)")
+        let process = try ChildProcess("zbarimg", ["--raw", "-q", "-Sbinary", png.path], stdout: .pipe)
+        let data = CLIRunner.readAll(process.standardOutput!)
+        try #require(process.waitUntilExit() == 0, "zbarimg failed (apt-get install zbar-tools)")
         var text = String(decoding: data, as: UTF8.self)
         if text.hasSuffix("\n") { text.removeLast() }
         return text

@@ -10,15 +10,11 @@ struct SimulatorServeTests {
     func serveThenStop() async throws {
         let f = try await CLIFixture.make(.sqlite)
         #expect(try await f.crm("units", "create", "Loja").status == 0)
-        let process = Process()
-        process.executableURL = CLIRunner.binary
-        process.arguments = ["simulator", "serve", "--port", "0", "--api-key", "serve-test-key", "--ack-delay", "0"]
-        process.environment = f.cli.environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
-        let firstLine = await Self.firstLine(of: output.fileHandleForReading)
+        let process = try ChildProcess(
+            CLIRunner.binary.path, ["simulator", "serve", "--port", "0", "--api-key", "serve-test-key", "--ack-delay", "0"],
+            environment: f.cli.environment, stdout: .pipe
+        )
+        let firstLine = await Self.firstLine(of: process.standardOutput!)
         let match = try #require(firstLine.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/), "\(firstLine)")
         let url = String(match.1)
 
@@ -32,7 +28,8 @@ struct SimulatorServeTests {
         #expect((connect.json as? [String: Any])?["qr"] is String)
 
         process.terminate()  // SIGTERM
-        let status = await Self.exitStatus(of: process, within: 15)
+        let status = await process.exitStatus(within: 15)
+        if status == nil { process.send(SIGKILL) }
         #expect(status == 0, "crm simulator serve should exit 0 on SIGTERM")
     }
 
@@ -46,16 +43,5 @@ struct SimulatorServeTests {
                 continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
             }
         }
-    }
-
-    /// The exit status, or `nil` (and the process killed) after `seconds`.
-    static func exitStatus(of process: Process, within seconds: Double) async -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            return nil
-        }
-        return process.terminationStatus
     }
 }

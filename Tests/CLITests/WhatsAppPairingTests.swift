@@ -228,16 +228,9 @@ func decodePNG(_ path: String, quiet: Bool = false) async throws -> String {
     let (status, data) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, Data), any Error>) in
         Thread.detachNewThread {
             continuation.resume(with: Result {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["zbarimg", "--quiet", "--raw", "-Sbinary", path]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                try ProcessLaunch.run(process)
-                let data = CLIRunner.readAll(output.fileHandleForReading)
-                process.waitUntilExit()
-                return (process.terminationStatus, data)
+                let process = try ChildProcess("zbarimg", ["--quiet", "--raw", "-Sbinary", path], stdout: .pipe)
+                let data = CLIRunner.readAll(process.standardOutput!)
+                return (process.waitUntilExit(), data)
             })
         }
     }

@@ -74,20 +74,12 @@ struct CRMMetricsTests {
         .enabled(if: promtool != nil, "promtool is not installed (apt-get install prometheus)")
     )
     func promtoolCheck() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(Self.promtool))
-        process.arguments = ["check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try ProcessLaunch.run(process)
-        input.fileHandleForWriting.write(Data(populated().render().utf8))
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let report = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(report)")
+        let process = try ChildProcess(
+            try #require(Self.promtool), ["check", "metrics"], stdin: .pipe, stdout: .pipe, stderr: .standardOutput
+        )
+        try process.writeAndCloseInput(Data(populated().render().utf8))
+        let report = String(decoding: CLIRunner.readAll(process.standardOutput!), as: UTF8.self)
+        #expect(process.waitUntilExit() == 0, "\(report)")
         #expect(report.isEmpty, "\(report)")
     }
 }

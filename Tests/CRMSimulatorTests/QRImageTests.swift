@@ -28,14 +28,8 @@ struct QRImageTests {
         let output: Data = try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = ["zbarimg", "--quiet", "--raw", "-Sbinary", file.path]
-                    let pipe = Pipe()
-                    process.standardOutput = pipe
-                    process.standardError = FileHandle.nullDevice
-                    try ProcessLaunch.run(process)
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    let process = try ChildProcess("zbarimg", ["--quiet", "--raw", "-Sbinary", file.path], stdout: .pipe)
+                    let data = CLIRunner.readAll(process.standardOutput!)
                     process.waitUntilExit()
                     return data
                 })

@@ -86,21 +86,13 @@ package struct CLIRunner: Sendable {
     private func runBlocking(_ arguments: [String], stdin: String?, environment extra: [String: String], timeout: Double)
         throws -> Result
     {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = environment.merging(extra) { _, new in new }
-        let output = Pipe()
-        let errors = Pipe()
-        let input = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = input
         let started = Date()
-        try ProcessLaunch.run(process)
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        let process = try ChildProcess(
+            Self.binary.path, arguments, environment: environment.merging(extra) { _, new in new },
+            stdin: .pipe, stdout: .pipe, stderr: .pipe
+        )
+        try process.writeAndCloseInput(Data((stdin ?? "").utf8))
+        let killer = DispatchWorkItem { process.terminate() }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
         // Read both pipes to the end before waiting, so that a full pipe never blocks the child.
         // stderr is read on a thread of its own, never on Dispatch's global queue: its few threads
@@ -108,15 +100,15 @@ package struct CLIRunner: Sendable {
         let errorsRead = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var errData = Data()
         Thread.detachNewThread {
-            errData = Self.readAll(errors.fileHandleForReading)
+            errData = Self.readAll(process.standardError!)
             errorsRead.signal()
         }
-        let outData = Self.readAll(output.fileHandleForReading)
+        let outData = Self.readAll(process.standardOutput!)
         errorsRead.wait()
-        process.waitUntilExit()
+        let status = process.waitUntilExit()
         killer.cancel()
         return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            status: status, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(started)
         )
     }

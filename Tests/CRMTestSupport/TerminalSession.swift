@@ -56,39 +56,20 @@ package final class TerminalSession {
         throw TerminalSessionError.timeout(waitingFor: text, screen: (try? screen()) ?? "")
     }
 
-    /// Runs tmux with posix_spawn and waitpid. Two traps avoided: Foundation's Process never reaped
-    /// the tmux client whose forked server daemonizes (the tests hung), and a plain fork would hand
-    /// the long-lived tmux server copies of the test runner's pipes (other tests' reads would never end).
+    /// Runs tmux through ChildProcess: Foundation's Process never reaped the tmux client whose
+    /// forked server daemonizes (the tests hung), and the long-lived server must not inherit the
+    /// test runner's pipes (other tests' reads would never end). Output goes through a file.
     @discardableResult
     private func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: output) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, capture ? output.path : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        Self.markDescriptorsCloseOnExec()
-        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
-        guard spawned == 0 else { throw TerminalSessionError.tmuxFailed(arguments, "cannot start tmux (\(spawned))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let process = try ChildProcess(
+            "tmux", ["-L", socket] + arguments, stdout: capture ? .file(output) : .null, stderr: .standardOutput
+        )
+        let status = process.waitUntilExit()
         let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
         guard status == 0 else { throw TerminalSessionError.tmuxFailed(arguments, text) }
         return text
-    }
-
-    /// Keeps this process's open descriptors (other tests' pipes) out of every program it starts.
-    private static func markDescriptorsCloseOnExec() {
-        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for descriptor in descriptors.compactMap(Int32.init) where descriptor > 2 {
-            let flags = fcntl(descriptor, F_GETFD)
-            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
-        }
     }
 
     package static func quote(_ text: String) -> String {

@@ -65,19 +65,10 @@ private func runProcessBlocking(_ executable: URL, _ arguments: [String], stdin:
     _ = FileManager.default.createFile(atPath: outputURL.path, contents: nil)
     _ = FileManager.default.createFile(atPath: errorURL.path, contents: nil)
 
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let input = try FileHandle(forReadingFrom: inputURL)
-    let output = try FileHandle(forWritingTo: outputURL)
-    let error = try FileHandle(forWritingTo: errorURL)
-    defer { try? input.close(); try? output.close(); try? error.close() }
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = error
-    try ProcessLaunch.run(process)
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus,
+    let process = try ChildProcess(
+        executable.path, arguments, stdin: .file(inputURL), stdout: .file(outputURL), stderr: .file(errorURL)
+    )
+    return ProcessResult(status: process.waitUntilExit(),
                          stdout: [UInt8](try Data(contentsOf: outputURL)),
                          stderr: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
 }
