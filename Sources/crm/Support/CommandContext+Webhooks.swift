@@ -9,9 +9,13 @@ extension CommandContext {
         // CRM_SECRET_KEY is read and decoded once, not again for every Meta webhook; a missing or
         // malformed key still fails only the calls that need it (Evolution and Z-API bodies do not).
         let box = Result { try SecretBox.fromEnvironment() }
-        return WebhookIngestion(
-            store: store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
-            secretBox: { try box.get() }
+        return webhookIngestion(secretBox: { try box.get() })
+    }
+
+    /// The same with a key of the caller's (`crm demo` makes a throwaway one instead of reading CRM_SECRET_KEY).
+    func webhookIngestion(secretBox: @escaping @Sendable () throws -> SecretBox) -> WebhookIngestion {
+        WebhookIngestion(
+            store: store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()], secretBox: secretBox
         )
     }
 
