@@ -45,7 +45,8 @@ struct DemoCommandTests {
             #expect(found != nil, "'\(step)' missing or out of order:\n\(result.stdout)")
             position = found?.upperBound ?? position
         }
-        #expect(result.stdout.contains("status read: sent "), "\(result.stdout)")
+        #expect(result.stdout.contains("status read (sent "), "\(result.stdout)")
+        #expect(result.stdout.contains("shared with the message sent"), "the reply is in the conversation of the message")
         #expect(result.stdout.contains("Obrigada! Chegou certinho."))
         #expect(result.stdout.contains("the temporary database is removed"))
         // Not a terminal and NO_COLOR: the QR code in plain blocks, no escape sequence anywhere.

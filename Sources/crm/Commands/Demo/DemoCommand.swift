@@ -62,7 +62,7 @@ struct DemoCommand: AsyncParsableCommand {
             folder: folder, narrator: narrator, deadline: DemoDeadline(limit: .seconds(stepTimeout)),
             pace: .milliseconds(Int(pace * 1000)), outputOptions: outputOptions
         )
-        narrator.say("crm demo: the whole product on loopback, with nothing to install. Everything stops at the end.", "")
+        narrator.say("crm demo: the whole product in this process. Everything stops at the end.", "")
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
         let result = await Self.untilSignal(signals) { try await play.run() }
         signals.stop()
@@ -94,7 +94,7 @@ struct DemoCommand: AsyncParsableCommand {
         } else {
             narrator.say(
                 "Done in \(String(format: "%.1f", seconds)) s: the servers are stopped and the temporary database is removed.",
-                "Run `crm demo --keep` to keep it and explore it with crm messages, conversations and stats."
+                "Keep it with `crm demo --keep`, then explore it with crm messages and crm stats."
             )
         }
     }
@@ -156,8 +156,8 @@ struct DemoPlay: Sendable {
                 ingestion: context.webhookIngestion(secretBox: { box }), database: context.database, settings: settings
             ) { servers in
                 narrator.step("Provider simulator and listener started in this process", [
-                    "provider simulator (Evolution API v2 and a phone): \(servers.simulatorURL)",
-                    "listener (crm webhook serve): \(servers.listenerURL), storing the provider's webhooks in the database",
+                    "provider simulator: \(servers.simulatorURL) (Evolution API v2 and a phone)",
+                    "listener:           \(servers.listenerURL) (crm webhook serve)",
                 ])
                 let script = DemoScript(
                     context: context, servers: servers, box: box, narrator: narrator, deadline: deadline, pace: pace

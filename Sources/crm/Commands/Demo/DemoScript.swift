@@ -46,7 +46,7 @@ struct DemoScript: Sendable {
             try await context.units.create(name: Self.unitName, countryCode: "55", timezone: "America/Sao_Paulo")
         }
         narrator.step("Unit '\(unit.name)' created", [
-            "slug \(unit.slug), id \(unit.id.text), country code +\(unit.defaultCountryCode), \(unit.timezone)",
+            "slug \(unit.slug), id \(unit.id.text), +\(unit.defaultCountryCode), \(unit.timezone)",
         ])
         try await pause()
 
@@ -79,12 +79,12 @@ struct DemoScript: Sendable {
             throw CRMError(.internal, "The simulator gave no QR code for a new instance: please report this bug.")
         }
         narrator.step("WhatsApp instance \(connection.instanceName) created at the provider, waiting for a scan", [
-            "webhook URL registered: \(started.maskedWebhookURL)",
+            "webhook URL: \(started.maskedWebhookURL)",
             "QR code recorded: status \(started.status.state.rawValue)"
                 + (started.status.reason.map { " (\($0.rawValue))" } ?? ""),
         ])
         let screen = QRScreen(onStandardError: narrator.onStandardError)
-        screen.show(code: code.qr, status: "Scan it in WhatsApp (Linked devices → Link a device): here the simulated phone does.")
+        screen.show(code: code.qr, status: "Scan it in WhatsApp (Linked devices → Link a device); here the simulator does.")
         try await pause()
         let simulator = servers.simulator
         guard await simulator.scan(instance: connection.instanceName, phone: Self.unitNumber, profileName: unit.name) else {
@@ -100,7 +100,7 @@ struct DemoScript: Sendable {
         let phone = status.phone ?? Self.unitNumber
         screen.finish("Scan simulated: connected as \(PhoneDisplay.masked(phone))")
         narrator.details([
-            "recorded by the listener from the provider's connection.update webhook: status \(status.state.rawValue)"
+            "recorded from the connection.update webhook: \(status.state.rawValue)"
                 + (status.connectedAt.map { " since \($0.millisecondsDisplay)" } ?? ""),
         ])
         try await pause()
@@ -128,8 +128,9 @@ struct DemoScript: Sendable {
             .map { name, date in "\(name) \(date?.millisecondsDisplay ?? "—")" }.joined(separator: " · ")
         narrator.step("Message sent → delivered → read", [
             "to \(PhoneDisplay.masked(contact)): “\(Self.text)”",
-            "message \(read.id.text), client id \(read.clientMessageId ?? "—"), provider id \(read.externalId ?? "—")",
-            "status \(read.state.rawValue): \(stamps)",
+            "message \(read.id.text), client id \(read.clientMessageId ?? "—")",
+            "provider id \(read.externalId ?? "—")",
+            "status \(read.state.rawValue) (\(stamps))",
         ])
         try await pause()
         return read
@@ -158,10 +159,11 @@ struct DemoScript: Sendable {
         let phone = record.contact.phone.map(PhoneDisplay.masked) ?? "—"
         narrator.step("Inbound reply stored", [
             "from \(record.contact.name.map { "\($0) (\(phone))" } ?? phone): “\(message.body ?? "")”",
-            "message \(message.id.text), status \(message.state.rawValue), provider id \(message.externalId ?? "—")",
+            "message \(message.id.text), status \(message.state.rawValue)",
+            "provider id \(message.externalId ?? "—")",
             message.conversationId == sent.conversationId
-                ? "in the same conversation as the message sent: \(message.conversationId.text)"
-                : "in conversation \(message.conversationId.text) (the message sent is in \(sent.conversationId.text))",
+                ? "conversation \(message.conversationId.text), shared with the message sent"
+                : "conversation \(message.conversationId.text) (the message sent is in \(sent.conversationId.text))",
         ])
         try await pause()
         return record
