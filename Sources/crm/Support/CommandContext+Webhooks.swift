@@ -5,13 +5,25 @@ import CRMStore
 extension CommandContext {
     /// The webhook ingestion over this command's database, with every provider's parser: the
     /// listener receives through it, `crm webhook replay` re-applies through it.
-    var webhookIngestion: WebhookIngestion {
+    var webhookIngestion: WebhookIngestion { webhookIngestion(batcher: nil, secretCache: nil) }
+
+    /// The listener's: plain inbound messages that arrive together are stored in batches, a few
+    /// batches at a time (a quarter of the pool's connections, at least one), and a unit's secret
+    /// is looked up once a second at most (a new secret or a removed unit counts within that second).
+    var listenerIngestion: WebhookIngestion {
+        webhookIngestion(
+            batcher: InboundBatcher(store: store, maxConcurrentBatches: max(1, database.connectionLimit / 4)),
+            secretCache: SecretLookupCache(ttl: 1)
+        )
+    }
+
+    private func webhookIngestion(batcher: InboundBatcher?, secretCache: SecretLookupCache? = nil) -> WebhookIngestion {
         // CRM_SECRET_KEY is read and decoded once, not again for every Meta webhook; a missing or
         // malformed key still fails only the calls that need it (Evolution and Z-API bodies do not).
         let box = Result { try SecretBox.fromEnvironment() }
         return WebhookIngestion(
             store: store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
-            secretBox: { try box.get() }
+            secretBox: { try box.get() }, batcher: batcher, secretCache: secretCache
         )
     }
 
