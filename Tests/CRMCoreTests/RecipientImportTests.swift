@@ -41,11 +41,11 @@ struct RecipientImportTests {
         recipients.add(["11 99876-0001", "Maria", "A1"], line: 2)
         recipients.add(["11 99876-0002", "", "A2"], line: 3)
         recipients.add(["11 99876-0003", "Ana", ""], line: 4)
-        let template = try MessageTemplate("Olá {{first_name}}, seu cupom é {{code}}")
+        let template = try TextTemplate("Olá {{first_name}}, seu cupom é {{code}}")
         let found = recipients.unrenderable(with: template)
         #expect(found.map(\.line) == [3, 4])
         #expect(found.map(\.missing) == [["first_name"], ["code"]])
-        #expect(recipients.unrenderable(with: try MessageTemplate("Olá {{first_name|cliente}}, {{code|sem cupom}}")).isEmpty)
+        #expect(recipients.unrenderable(with: try TextTemplate("Olá {{first_name|cliente}}, {{code|sem cupom}}")).isEmpty)
         #expect(recipients.unrenderable(with: template, limit: 1).count == 1)
     }
 }

@@ -78,7 +78,7 @@ package struct RecipientImport: Sendable {
 
     /// The recipients the template cannot be written for (a variable without a value or default),
     /// at most `limit` of them, in file order: create refuses the campaign and lists them.
-    package func unrenderable(with template: MessageTemplate, limit: Int = 5) -> [(line: Int, missing: [String])] {
+    package func unrenderable(with template: TextTemplate, limit: Int = 5) -> [(line: Int, missing: [String])] {
         var found: [(line: Int, missing: [String])] = []
         for recipient in recipients {
             do {

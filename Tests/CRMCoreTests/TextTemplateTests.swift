@@ -2,11 +2,11 @@ import CRMCore
 import Foundation
 import Testing
 
-@Suite("Campaign message template")
-struct MessageTemplateTests {
+@Suite("Campaign text template")
+struct TextTemplateTests {
     @Test("variables, defaults, first_name from name, case and spaces in the braces")
     func render() throws {
-        let template = try MessageTemplate("Olá {{ First_Name }}, sua loja em {{city|sua cidade}} abre às 9h. {{name}}!")
+        let template = try TextTemplate("Olá {{ First_Name }}, sua loja em {{city|sua cidade}} abre às 9h. {{name}}!")
         #expect(template.variables == ["first_name", "city", "name"])
         #expect(template.requiredVariables == ["first_name", "name"])
         #expect(try template.render(["name": "Maria  da Silva", "city": "Campinas"])
@@ -16,12 +16,12 @@ struct MessageTemplateTests {
         // A first_name column of its own wins over the one taken from name.
         #expect(try template.render(["name": "Maria Silva", "first_name": "Mari"]).hasPrefix("Olá Mari,"))
         // An empty default is a default.
-        #expect(try MessageTemplate("a{{x|}}b").render([:]) == "ab")
+        #expect(try TextTemplate("a{{x|}}b").render([:]) == "ab")
     }
 
     @Test("a recipient without a required variable: every missing name, once, in order")
     func missing() throws {
-        let template = try MessageTemplate("{{name}} {{code}} {{name}} {{city|x}}")
+        let template = try TextTemplate("{{name}} {{code}} {{name}} {{city|x}}")
         #expect(throws: MissingVariables(names: ["name", "code"])) { try template.render(["city": "y"]) }
     }
 
@@ -31,9 +31,9 @@ struct MessageTemplateTests {
     ])
     func syntax(text: String, valid: Bool) throws {
         if valid {
-            #expect(try MessageTemplate(text).render([:]) == text)
+            #expect(try TextTemplate(text).render([:]) == text)
         } else {
-            #expect(throws: CRMError.self) { try MessageTemplate(text) }
+            #expect(throws: CRMError.self) { try TextTemplate(text) }
         }
     }
 }

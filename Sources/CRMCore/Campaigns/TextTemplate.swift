@@ -4,7 +4,7 @@ import Foundation
 /// each with an optional default after a bar (`{{name|cliente}}`). Names are letters, digits and
 /// underscores, compared without case; spaces inside the braces are allowed. Parsed once at create
 /// time, so that a typo (`{{name}`) is an error there, not a message sent with braces in it.
-package struct MessageTemplate: Sendable, Equatable {
+package struct TextTemplate: Sendable, Equatable {
     package enum Part: Sendable, Equatable {
         case text(String)
         case variable(name: String, fallback: String?)
