@@ -15,10 +15,11 @@ struct MetaClientTests {
     static let verifyToken = "test-verify-token-acme"
     static let display = "+55 11 94000-0000"
 
-    /// Fast timeouts and retries, so that fault tests take milliseconds.
-    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(5)) -> ProviderHTTPConfiguration {
+    /// Fast retries, so that fault tests take milliseconds; timeouts long enough for a loaded machine
+    /// (the timeout test sets its own).
+    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(30)) -> ProviderHTTPConfiguration {
         ProviderHTTPConfiguration(
-            connectTimeout: .seconds(2), requestTimeout: requestTimeout,
+            connectTimeout: .seconds(10), requestTimeout: requestTimeout,
             retry: ProviderRetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20))
         )
     }

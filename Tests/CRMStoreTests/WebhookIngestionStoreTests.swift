@@ -140,7 +140,8 @@ struct WebhookIngestionStoreTests {
             // The batches did the work: more than one body per batch, and all but body 7's batch companions.
             let (batches, storedByBatches) = (await counting.batches, await counting.stored)
             #expect(batches < 60, "every body went alone: \(batches) batches")
-            #expect(storedByBatches >= 29 - 7, "only \(storedByBatches) stored by batches")
+            // Body 7 comes twice, so up to two batches of 8 fail and their 14 companions go one by one.
+            #expect(storedByBatches >= 29 - 14, "only \(storedByBatches) stored by batches")
         }
     }
 }
