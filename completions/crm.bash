@@ -638,9 +638,9 @@ _crm_whatsapp_disconnect() {
 
 _crm_send() {
     repeating_flags=()
-    non_repeating_flags=(--queue --json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--unit --to --text --text-file --client-message-id --database)
+    non_repeating_flags=(--force --queue --json --version -h --help)
+    repeating_options=(--param)
+    non_repeating_options=(--unit --to --text --text-file --template --language --client-message-id --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -655,6 +655,15 @@ _crm_send() {
         return
         ;;
     '--text-file')
+        return
+        ;;
+    '--template')
+        return
+        ;;
+    '--language')
+        return
+        ;;
+    '--param')
         return
         ;;
     '--client-message-id')

@@ -42,6 +42,20 @@ enum MetaErrors {
             details: "Recipient phone number not in allowed list: Add recipient phone number to recipient list and try again."))
     }
 
+    /// 404, code 132001: no approved template with that name in that language (Graph's wording).
+    static func templateNotFound(name: String, language: String) -> SimulatorReply {
+        SimulatorReply(status: 404, body: body(
+            "(#132001) Template name does not exist in the translation", code: 132001,
+            details: "template name (\(name)) does not exist in \(language)"))
+    }
+
+    /// 400, code 132000: the body parameters given do not match the template's variables.
+    static func templateParameterCount(given: Int, expected: Int) -> SimulatorReply {
+        SimulatorReply(status: 400, body: body(
+            "(#132000) Number of parameters does not match the expected number of params", code: 132000,
+            details: "body: number of localizable_params (\(given)) does not match the expected number of params (\(expected))"))
+    }
+
     /// 400, code 2200: the callback URL failed the verification handshake (as Graph words it for
     /// app subscriptions; the phone-number override's exact answer is not documented).
     static func callbackVerificationFailed(_ detail: String) -> SimulatorReply {

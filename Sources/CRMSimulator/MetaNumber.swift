@@ -19,6 +19,13 @@ struct MetaNumber: Sendable, Hashable {
     var overrideWebhookURL: String?
     /// A test number only sends to its allowed list (Graph error 131030 otherwise); `nil`: a production number.
     var allowedRecipients: Set<String>?
+    /// The account's approved templates (a send of any other is refused with 132001).
+    var templates: [MetaTemplate] = MetaTemplate.defaults
+
+    /// The approved template with this name in this language.
+    func template(_ name: String, language: String) -> MetaTemplate? {
+        templates.first { $0.name == name && $0.language == language }
+    }
 
     /// Where webhooks go: the number's override first, then the app's URL (Meta's order).
     var webhookURL: String? { overrideWebhookURL ?? appWebhookURL }
@@ -40,11 +47,13 @@ package struct MetaNumberConfiguration: Sendable, Hashable {
     package var wabaId: String?
     /// Digits a test number may send to; `nil` for a production number (sends anywhere).
     package var allowedRecipients: Set<String>?
+    /// The approved templates; `hello_world` (en_US) alone by default, as a new account has.
+    package var templates: [MetaTemplate]
 
     package init(
         phoneNumberId: String, displayPhoneNumber: String, accessToken: String, appSecret: String,
         webhookURL: String? = nil, verifyToken: String? = nil, verifiedName: String = "Simulated Business",
-        wabaId: String? = nil, allowedRecipients: Set<String>? = nil
+        wabaId: String? = nil, allowedRecipients: Set<String>? = nil, templates: [MetaTemplate] = MetaTemplate.defaults
     ) {
         self.phoneNumberId = phoneNumberId
         self.displayPhoneNumber = displayPhoneNumber
@@ -55,6 +64,7 @@ package struct MetaNumberConfiguration: Sendable, Hashable {
         self.verifiedName = verifiedName
         self.wabaId = wabaId
         self.allowedRecipients = allowedRecipients
+        self.templates = templates
     }
 
     /// Reads the control route's body; `nil` without the four required strings.
@@ -66,7 +76,8 @@ package struct MetaNumberConfiguration: Sendable, Hashable {
             phoneNumberId: id, displayPhoneNumber: display, accessToken: token, appSecret: secret,
             webhookURL: text("webhookURL"), verifyToken: text("verifyToken"),
             verifiedName: text("verifiedName") ?? "Simulated Business", wabaId: text("wabaId"),
-            allowedRecipients: json["allowedRecipients"]?.arrayValue.map { Set($0.compactMap { $0.stringValue.map(PhoneNumber.digits) }) }
+            allowedRecipients: json["allowedRecipients"]?.arrayValue.map { Set($0.compactMap { $0.stringValue.map(PhoneNumber.digits) }) },
+            templates: json["templates"]?.arrayValue.map { $0.compactMap(MetaTemplate.init) } ?? MetaTemplate.defaults
         )
     }
 }

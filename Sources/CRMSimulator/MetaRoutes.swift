@@ -10,7 +10,7 @@ enum MetaRoutes {
         router.post("/_simulator/meta/numbers") { request, _ in
             guard let body = try await request.jsonBody() else { return malformedJSONReply.response }
             guard let config = MetaNumberConfiguration(body) else {
-                return SimulatorReply.control(400, "expected {\"phoneNumberId\",\"displayPhoneNumber\",\"accessToken\",\"appSecret\"}, optional \"webhookURL\", \"verifyToken\", \"verifiedName\", \"wabaId\", \"allowedRecipients\"").response
+                return SimulatorReply.control(400, "expected {\"phoneNumberId\",\"displayPhoneNumber\",\"accessToken\",\"appSecret\"}, optional \"webhookURL\", \"verifyToken\", \"verifiedName\", \"wabaId\", \"allowedRecipients\", \"templates\": [{\"name\",\"language\",\"body\"}]").response
             }
             return await provision(config, state: state).reply.response
         }

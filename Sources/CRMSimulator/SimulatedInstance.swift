@@ -96,7 +96,7 @@ package struct SentMessage: Sendable, Hashable {
     /// The `key.id` returned to the caller.
     package var externalId: String
     package var at: Date
-    /// `name/language` of a Meta template send (`text` then holds its body parameters); `nil` otherwise.
+    /// `name/language` of a Meta template send (`text` then holds its body as rendered); `nil` otherwise.
     package var template: String? = nil
 
     var json: JSONValue {

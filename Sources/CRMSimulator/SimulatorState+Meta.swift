@@ -35,7 +35,7 @@ extension SimulatorState {
             displayPhoneNumber: config.displayPhoneNumber, verifiedName: config.verifiedName, appSecret: config.appSecret,
             verifyToken: config.verifyToken ?? "", wabaId: config.wabaId ?? previous?.wabaId ?? MetaIdentifiers.wabaId(),
             appWebhookURL: appWebhookURL, overrideWebhookURL: previous?.overrideWebhookURL,
-            allowedRecipients: config.allowedRecipients
+            allowedRecipients: config.allowedRecipients, templates: config.templates
         )
         var instance = SimulatedInstance(name: id, token: config.accessToken, integration: "WHATSAPP-BUSINESS", webhook: nil)
         instance.state = .open
@@ -85,7 +85,14 @@ extension SimulatorState {
                 return MetaErrors.invalidParameter("The parameter template['language'] is required.")
             }
             let bodyComponents = (body["template"]?["components"]?.arrayValue ?? []).filter { $0["type"]?.stringValue == "body" }
-            text = bodyComponents.flatMap { $0["parameters"]?.arrayValue ?? [] }.compactMap { $0["text"]?.stringValue }.joined(separator: ", ")
+            let parameters = bodyComponents.flatMap { $0["parameters"]?.arrayValue ?? [] }.compactMap { $0["text"]?.stringValue }
+            guard let approved = number.template(name, language: language) else {
+                return MetaErrors.templateNotFound(name: name, language: language)
+            }
+            guard parameters.count == approved.parameterCount else {
+                return MetaErrors.templateParameterCount(given: parameters.count, expected: approved.parameterCount)
+            }
+            text = approved.rendered(parameters)
             template = "\(name)/\(language)"
         case let other:
             return MetaErrors.invalidParameter("Param type \(other) is not supported by the simulator (text, template)")

@@ -81,11 +81,15 @@ struct ListenerHTTPTests {
             let f = ListenerFixture(pairing: pairing, listener: listener)
             let connect = try #require(try await f.whatsapp(["connect", "--no-wait", "--json"]).json as? [String: Any])
             let path = ListenerFixture.path(of: try #require(connect["webhookURL"] as? String))
-            var statuses: [Int] = []
-            for _ in 0..<6 {
-                let body = try WebhookTriggerEvent.evolutionMessagesUpsert.request(
+            // Ten at once against a burst of 2 at 1/s: sent one after another, a slow machine would
+            // refill the bucket between them.
+            let bodies = try (0..<10).map { _ in
+                try WebhookTriggerEvent.evolutionMessagesUpsert.request(
                     instance: "crm-loja", contactPhone: "5511976543210", metaAppSecret: nil).body
-                statuses.append(try await f.post(path, body: body).status)
+            }
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for body in bodies { group.addTask { try await f.post(path, body: body).status } }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(statuses.contains(429), "\(statuses)")
             #expect(await listener.stop() == 0)

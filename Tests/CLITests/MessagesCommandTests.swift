@@ -5,7 +5,7 @@ import Testing
 @Suite("crm messages list|show (end to end)")
 struct MessagesCommandTests {
     static let messageKeys: Set<String> = [
-        "id", "unitId", "conversationId", "campaignId", "direction", "type", "body", "status", "provider", "externalId",
+        "id", "unitId", "conversationId", "campaignId", "direction", "type", "body", "template", "status", "provider", "externalId",
         "clientMessageId", "retryCount", "errorCode", "errorMessage", "queuedAt", "sentAt", "deliveredAt", "readAt",
         "failedAt", "receivedAt", "createdAt", "updatedAt", "contact",
     ]

@@ -13,10 +13,11 @@ struct EvolutionClientTests {
     static let apiKey = "evo-test-global-key-7f3a9c"
     static let webhookURL = "http://127.0.0.1:9/webhooks/whatsapp/evolution/secret-abc"
 
-    /// Fast timeouts and retries, so that fault tests take milliseconds.
-    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(5)) -> ProviderHTTPConfiguration {
+    /// Fast retries, so that fault tests take milliseconds; timeouts long enough for a loaded machine
+    /// (the timeout test sets its own).
+    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(30)) -> ProviderHTTPConfiguration {
         ProviderHTTPConfiguration(
-            connectTimeout: .seconds(2), requestTimeout: requestTimeout,
+            connectTimeout: .seconds(10), requestTimeout: requestTimeout,
             retry: ProviderRetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20))
         )
     }

@@ -15,10 +15,11 @@ struct MetaClientTests {
     static let verifyToken = "test-verify-token-acme"
     static let display = "+55 11 94000-0000"
 
-    /// Fast timeouts and retries, so that fault tests take milliseconds.
-    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(5)) -> ProviderHTTPConfiguration {
+    /// Fast retries, so that fault tests take milliseconds; timeouts long enough for a loaded machine
+    /// (the timeout test sets its own).
+    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(30)) -> ProviderHTTPConfiguration {
         ProviderHTTPConfiguration(
-            connectTimeout: .seconds(2), requestTimeout: requestTimeout,
+            connectTimeout: .seconds(10), requestTimeout: requestTimeout,
             retry: ProviderRetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20))
         )
     }
@@ -49,6 +50,7 @@ struct MetaClientTests {
     /// Starts a simulator with one Cloud API number and a client on it, runs `body`, and stops both.
     static func withMeta(
         settings: SimulatorSettings = SimulatorSettings(), allowedRecipients: Set<String>? = nil,
+        templates: [MetaTemplate] = MetaTemplate.defaults,
         token: String = accessToken, phoneNumberId: String = phoneNumberId, http: ProviderHTTPConfiguration = http(),
         _ body: (MetaClient, EvolutionSimulator) async throws -> Void
     ) async throws {
@@ -59,7 +61,7 @@ struct MetaClientTests {
         let port = try await simulator.start()
         await simulator.addMetaNumber(MetaNumberConfiguration(
             phoneNumberId: Self.phoneNumberId, displayPhoneNumber: display, accessToken: accessToken, appSecret: appSecret,
-            verifyToken: verifyToken, allowedRecipients: allowedRecipients
+            verifyToken: verifyToken, allowedRecipients: allowedRecipients, templates: templates
         ))
         let client = try Self.client(base: "http://127.0.0.1:\(port)", token: token, phoneNumberId: phoneNumberId, http: http)
         do {
@@ -193,14 +195,16 @@ struct MetaClientTests {
         }
     }
 
+    static let orderUpdate = MetaTemplate(name: "order_update", language: "pt_BR", body: "Olá {{1}}, pedido {{2}} a caminho.")
+
     @Test func sendTemplateReturnsTheWamidWithItsParameters() async throws {
-        try await Self.withMeta { client, simulator in
+        try await Self.withMeta(templates: MetaTemplate.defaults + [Self.orderUpdate]) { client, simulator in
             let wamid = try await client.sendTemplate(to: "5511999990001", name: "order_update", language: "pt_BR", parameters: ["Maria", "1042"])
             let bare = try await client.sendTemplate(instance: Self.phoneNumberId, to: "5511999990002", name: "hello_world", language: "en_US")
             let sent = await simulator.sentMessages()
             #expect(sent.map(\.externalId) == [wamid, bare])
             #expect(sent.map(\.template) == ["order_update/pt_BR", "hello_world/en_US"])
-            #expect(sent.map(\.text) == ["Maria, 1042", ""])
+            #expect(sent.map(\.text) == ["Olá Maria, pedido 1042 a caminho.", "Hello World"])
             #expect(sent.map(\.to) == ["5511999990001", "5511999990002"])
         }
     }

@@ -16,7 +16,7 @@ struct ZAPIClientTests {
     static let clientToken = "Fa1b2c3d4e5f60718293a4b5c6d7e8f9S"
     static let webhookURL = "http://127.0.0.1:9/webhooks/whatsapp/zapi/secret-abc"
 
-    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(5)) -> ProviderHTTPConfiguration {
+    static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(30)) -> ProviderHTTPConfiguration {
         EvolutionClientTests.http(attempts: attempts, requestTimeout: requestTimeout)
     }
 

@@ -72,4 +72,76 @@ struct WebhookIngestionStoreTests {
             #expect(try await count(database, "SELECT count(*) AS n FROM messages") == 1)
         }
     }
+
+    /// Reads `{"id": …, "from": …}` bodies: one inbound message each.
+    struct BodyParser: WebhookParser {
+        let provider = ProviderKind.evolution
+        func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
+            let fields = (try? JSONSerialization.jsonObject(with: body)) as? [String: String] ?? [:]
+            return [.inboundMessage(InboundMessage(
+                instance: "crm-loja", externalId: fields["id"] ?? "?", from: fields["from"], fromMe: false, messageType: .text, text: "oi"
+            ))]
+        }
+    }
+
+    /// The real store, counting the batches that reach it and the items they stored.
+    actor CountingBatchStore: InboundBatchStore {
+        let store: SQLStore
+        var batches = 0
+        var stored = 0
+        init(_ store: SQLStore) { self.store = store }
+        func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] {
+            batches += 1
+            let results = try await store.storeInboundBatch(items)
+            stored += results.filter { if case .stored = $0 { true } else { false } }.count
+            return results
+        }
+    }
+
+    @Test("batched: 30 bodies twice at once, one of them unstorable: 29 applied once, that one kept as failed", arguments: TestDatabaseKind.stores)
+    func batchedWithPoison(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            let store = database.store
+            let loja = try await UnitService(store: store).create(name: "Loja")
+            let secret = WebhookSecret.generate()
+            try await store.saveConnection(WhatsAppConnection(
+                unitId: loja.id, provider: .evolution, instanceName: "crm-loja", webhookSecretHash: WebhookSecret.hash(secret),
+                createdAt: Date(), updatedAt: Date()
+            ))
+            let counting = CountingBatchStore(store)
+            let ingestion = WebhookIngestion(
+                store: store, parsers: [BodyParser()], secretBox: { throw CRMError.configuration("none") },
+                batcher: InboundBatcher(store: counting, maxBatch: 8, maxConcurrentBatches: 2)
+            )
+            // Body 7 names "123", which the contacts table refuses: its batch fails, and its companions
+            // are then applied one by one.
+            let bodies = (0..<30).map { index in
+                let phone = index == 7 ? "123" : "55119876500\(10 + index)"
+                return Data(#"{"id":"M\#(index)","from":"\#(phone)"}"#.utf8)
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (Int, WebhookIngestion.Outcome).self) { group in
+                for (index, body) in (Array(bodies.enumerated()) + Array(bodies.enumerated())).shuffled() {
+                    group.addTask { (index, try await ingestion.receive(provider: .evolution, secret: secret, body: body)) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for (index, outcome) in outcomes {
+                if index == 7 {
+                    if case .failed = outcome {} else { Issue.record("body 7: expected failed, got \(outcome)") }
+                } else {
+                    #expect(outcome.httpStatus == 200, "body \(index): \(outcome)")
+                }
+            }
+            #expect(try await count(database, "SELECT count(*) AS n FROM messages") == 29)
+            #expect(try await count(database, "SELECT count(DISTINCT external_id) AS n FROM messages") == 29)
+            #expect(try await count(database, "SELECT count(*) AS n FROM webhook_events") == 30)
+            #expect(try await count(database, "SELECT count(*) AS n FROM webhook_events WHERE result = 'applied'") == 29)
+            #expect(try await count(database, "SELECT count(*) AS n FROM webhook_events WHERE result = 'failed'") == 1)
+            // The batches did the work: more than one body per batch, and all but body 7's batch companions.
+            let (batches, storedByBatches) = (await counting.batches, await counting.stored)
+            #expect(batches < 60, "every body went alone: \(batches) batches")
+            // Body 7 comes twice, so up to two batches of 8 fail and their 14 companions go one by one.
+            #expect(storedByBatches >= 29 - 14, "only \(storedByBatches) stored by batches")
+        }
+    }
 }

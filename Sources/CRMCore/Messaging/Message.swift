@@ -57,8 +57,10 @@ package struct Message: Sendable, Equatable, Codable {
     package var campaignId: UUID?
     package var direction: MessageDirection
     package var kind: MessageKind
-    /// Text, or a media caption.
+    /// Text, or a media caption; for a template we send, its summary.
     package var body: String?
+    /// The template an outbound `template` message sends (name, language, parameters).
+    package var template: MessageTemplate?
     /// The caller's idempotency key for sends.
     package var clientMessageId: String?
     /// The provider's message id (the dedupe key of inbound messages; what receipts name).
@@ -84,7 +86,7 @@ package struct Message: Sendable, Equatable, Codable {
         externalId: String? = nil, provider: ProviderKind? = nil, state: MessageState, retryCount: Int = 0,
         errorCode: String? = nil, errorMessage: String? = nil, queuedAt: Date? = nil, sentAt: Date? = nil,
         deliveredAt: Date? = nil, readAt: Date? = nil, failedAt: Date? = nil, receivedAt: Date? = nil,
-        createdAt: Date, updatedAt: Date
+        createdAt: Date, updatedAt: Date, template: MessageTemplate? = nil
     ) {
         self.id = id
         self.unitId = unitId
@@ -94,6 +96,7 @@ package struct Message: Sendable, Equatable, Codable {
         self.direction = direction
         self.kind = kind
         self.body = body
+        self.template = template
         self.clientMessageId = clientMessageId
         self.externalId = externalId
         self.provider = provider

@@ -16,4 +16,6 @@ package protocol OutboundStore: Sendable {
     /// No more attempts: failed, with the sanitized reason.
     func recordFailed(id: UUID, attempts: Int, code: String?, error: String, at date: Date) async throws
     func outboundMessage(id: UUID) async throws -> Message?
+    /// The unit's message stored under this client message id, if any.
+    func outboundMessage(unitId: UUID, clientMessageId: String) async throws -> Message?
 }

@@ -29,6 +29,22 @@ package protocol WhatsAppProvider: Sendable {
     /// Sends a text to `to` (digits, country code first); returns the provider's message id, the
     /// one its status webhooks carry. Never retried by the adapter: a timeout may have sent it.
     func sendText(instance: String, to: String, text: String) async throws -> String
+
+    /// Sends an approved template (Meta's Cloud API; allowed outside the 24-hour window); returns
+    /// the provider's message id. Providers without templates throw `.unsupported` before any
+    /// call. Never retried by the adapter, like `sendText`.
+    func sendTemplate(instance: String, to: String, template: MessageTemplate) async throws -> String
+}
+
+extension WhatsAppProvider {
+    /// The one provider call that sends a stored outbound message: its template when it has one,
+    /// else its text. Shared by `crm send` and the queue's workers.
+    package func deliver(_ message: Message, to phone: String, instance: String) async throws -> String {
+        if let template = message.template {
+            return try await sendTemplate(instance: instance, to: phone, template: template)
+        }
+        return try await sendText(instance: instance, to: phone, text: message.body ?? "")
+    }
 }
 
 /// What `ensureInstance` found or made.
@@ -69,6 +85,8 @@ package struct ProviderError: Error, Sendable, Equatable, CustomStringConvertibl
         case serverError
         /// A body that is not the expected JSON (an HTML error page from a proxy, garbage).
         case invalidResponse
+        /// The provider has no such feature (templates outside Meta): no call was made.
+        case unsupported
         /// No answer within the timeout.
         case timeout
         /// The connection could not be made (refused, DNS, reset).
@@ -94,7 +112,8 @@ package struct ProviderError: Error, Sendable, Equatable, CustomStringConvertibl
     package var isRetryable: Bool {
         switch reason {
         case .serverError, .invalidResponse, .timeout, .unreachable: true
-        case .unauthorized, .forbidden, .instanceNotFound, .routeNotFound, .invalidRecipient, .notConnected, .rejected: false
+        case .unauthorized, .forbidden, .instanceNotFound, .routeNotFound, .invalidRecipient, .notConnected, .rejected,
+             .unsupported: false
         }
     }
 

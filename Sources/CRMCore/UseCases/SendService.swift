@@ -5,7 +5,7 @@ import Foundation
 /// sent again, in sequence or by several processes at once, makes one provider call: the caller
 /// that holds the lease sends; the others wait for its outcome.
 package struct SendService: Sendable {
-    package typealias SendStore = OutboundStore & ConnectionStore
+    package typealias SendStore = OutboundStore & ConnectionStore & RecipientStore
 
     let store: any SendStore
     let now: @Sendable () -> Date
@@ -38,14 +38,31 @@ package struct SendService: Sendable {
     }
 
     /// Checks the text and the recipient, and that the unit is connected; returns the request to store.
-    package func prepare(unit: BusinessUnit, to phone: String, text: String, clientMessageId: String?) async throws
-        -> (OutboundRequest, WhatsAppConnection)
+    package func prepare(unit: BusinessUnit, to phone: String, text: String, clientMessageId: String?, force: Bool = false)
+        async throws -> (OutboundRequest, WhatsAppConnection)
     {
-        guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw CRMError.invalidInput("The message is empty: give the text with --text, --text-file or standard input.")
-        }
-        guard text.count <= Self.maxTextLength else {
-            throw CRMError.invalidInput("The message has \(text.count) characters; WhatsApp takes at most \(Self.maxTextLength).")
+        try await prepare(unit: unit, to: phone, content: .text(text), clientMessageId: clientMessageId, force: force)
+    }
+
+    /// Checks the content and the recipient, that the unit is connected, and the send rules
+    /// (`SendPolicy`: opt-out unless `force`, Meta's 24-hour window for free text, templates on
+    /// Meta only); returns the request to store. Nothing is stored or sent when it throws. A client
+    /// message id already used skips the rules: storing it answers that message, or a conflict.
+    package func prepare(
+        unit: BusinessUnit, to phone: String, content: OutboundContent, clientMessageId: String?, force: Bool = false
+    ) async throws -> (OutboundRequest, WhatsAppConnection) {
+        let body: String
+        switch content {
+        case .text(let text):
+            guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                throw CRMError.invalidInput("The message is empty: give the text with --text, --text-file or standard input.")
+            }
+            guard text.count <= Self.maxTextLength else {
+                throw CRMError.invalidInput("The message has \(text.count) characters; WhatsApp takes at most \(Self.maxTextLength).")
+            }
+            body = text
+        case .template(let template):
+            body = try template.validated().summary
         }
         let digits = try PhoneNumberNormalizer.normalize(phone, defaultCountryCode: unit.defaultCountryCode)
         if let key = clientMessageId, key.isEmpty || key.count > 200 {
@@ -56,8 +73,20 @@ package struct SendService: Sendable {
                 "Unit \(unit.slug) is not connected to WhatsApp: run `crm whatsapp connect --unit \(unit.slug)` "
                     + "(check with `crm whatsapp status --unit \(unit.slug)`); nothing was sent.")
         }
+        let keyUsed = if let clientMessageId {
+            try await store.outboundMessage(unitId: unit.id, clientMessageId: clientMessageId) != nil
+        } else {
+            false
+        }
+        if !keyUsed {
+            let recipient = try await store.sendRecipient(unitId: unit.id, phone: digits)
+            if let refusal = SendPolicy.refusal(
+                provider: connection.provider, content: content, recipient: recipient, force: force, now: now()) {
+                throw refusalError(refusal, unit: unit, phone: digits)
+            }
+        }
         let request = OutboundRequest(
-            unitId: unit.id, provider: connection.provider, phone: digits, body: text,
+            unitId: unit.id, provider: connection.provider, phone: digits, body: body, template: content.template,
             clientMessageId: clientMessageId ?? UUID().uuidString.lowercased(), queuedAt: now()
         )
         return (request, connection)
@@ -102,7 +131,7 @@ package struct SendService: Sendable {
         while true {
             attempts += 1
             do {
-                let externalId = try await provider.sendText(instance: connection.instanceName, to: phone, text: message.body ?? "")
+                let externalId = try await provider.deliver(message, to: phone, instance: connection.instanceName)
                 try await store.recordSent(id: message.id, externalId: externalId, attempts: attempts, at: now())
                 return try await store.outboundMessage(id: message.id) ?? message
             } catch let error as ProviderError {

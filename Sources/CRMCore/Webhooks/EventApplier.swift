@@ -18,11 +18,7 @@ struct EventApplier {
             // A CRM talks with people one to one; group chatter would flood their conversations.
             if message.isGroup { return .ignored("group message") }
             guard message.from != nil || message.lid != nil else { return .ignored("message without a sender") }
-            let result = try await store.storeIncomingMessage(IncomingMessage(
-                unitId: target.unitId, provider: target.provider, externalId: message.externalId, phone: message.from,
-                lid: message.lid, senderName: message.senderName, fromMe: message.fromMe, kind: MessageKind(message.messageType),
-                body: message.text, sentAt: message.timestamp ?? receivedAt, receivedAt: receivedAt
-            ))
+            let result = try await store.storeIncomingMessage(Self.incoming(message, for: target, receivedAt: receivedAt))
             return result == .duplicate ? .messageDuplicate : .messageStored
         case .statusChanged(let change):
             return .status(try await store.applyMessageStatus(MessageStatusUpdate(
@@ -31,6 +27,14 @@ struct EventApplier {
                 occurredAt: change.timestamp ?? receivedAt
             )))
         }
+    }
+
+    static func incoming(_ message: InboundMessage, for target: WhatsAppConnection, receivedAt: Date) -> IncomingMessage {
+        IncomingMessage(
+            unitId: target.unitId, provider: target.provider, externalId: message.externalId, phone: message.from,
+            lid: message.lid, senderName: message.senderName, fromMe: message.fromMe, kind: MessageKind(message.messageType),
+            body: message.text, sentAt: message.timestamp ?? receivedAt, receivedAt: receivedAt
+        )
     }
 
     /// The URL's unit when the instance is its own; for Meta, whose app posts every number to one

@@ -14,12 +14,18 @@ package struct WebhookIngestion: Sendable {
     let parsers: [ProviderKind: any WebhookParser]
     let secretBox: @Sendable () throws -> SecretBox
     let now: @Sendable () -> Date
+    /// The listener's batcher for plain inbound messages; without it every body goes one by one.
+    let batcher: InboundBatcher?
+    /// The listener's recently looked-up secrets; without it every body looks its secret up.
+    let secretCache: SecretLookupCache?
 
     package init(
         store: any IngestStore, parsers: [any WebhookParser], secretBox: @escaping @Sendable () throws -> SecretBox,
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() }, batcher: InboundBatcher? = nil, secretCache: SecretLookupCache? = nil
     ) {
+        self.secretCache = secretCache
         self.store = store
+        self.batcher = batcher
         self.parsers = Dictionary(parsers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
         self.secretBox = secretBox
         self.now = now
@@ -67,8 +73,11 @@ package struct WebhookIngestion: Sendable {
     /// The unit's connection for a URL secret, or `nil` (malformed or unknown: same answer).
     package func connection(forSecret secret: String) async throws -> WhatsAppConnection? {
         guard WebhookSecret.isWellFormed(secret) else { return nil }
-        guard let connection = try await store.connection(webhookSecretHash: WebhookSecret.hash(secret)),
+        let lookup = WebhookSecret.hash(secret)
+        if let cached = secretCache?.connection(hash: lookup, now: now()) { return cached }
+        guard let connection = try await store.connection(webhookSecretHash: lookup),
               let hash = connection.webhookSecretHash, WebhookSecret.matches(secret, hash: hash) else { return nil }
+        secretCache?.remember(connection, hash: lookup, now: now())
         return connection
     }
 
@@ -100,6 +109,15 @@ package struct WebhookIngestion: Sendable {
             unitId: connection.unitId, provider: provider, eventType: events.first?.kind.rawValue ?? "none",
             instance: events.first?.instance, dedupeKey: Self.dedupeKey(body), body: text, receivedAt: received
         )
+        if let batcher, let item = Self.batchable(events, record: record, connection: connection) {
+            // A failed batch stored nothing: this body then goes the one-by-one way below, which
+            // stores it as failed if it is the cause. A body already stored goes that way too.
+            switch try? await batcher.submit(item) {
+            case .stored: return .processed(eventId: record.id, result: .applied, events: [.messageStored])
+            case .duplicateMessage: return .processed(eventId: record.id, result: .applied, events: [.messageDuplicate])
+            case .bodyAlreadyStored, nil: break
+            }
+        }
         do {
             return try await store.inIngestTransaction { transaction in
                 // A concurrent copy of this body (another listener) waits here until the first commits.
@@ -156,6 +174,20 @@ package struct WebhookIngestion: Sendable {
         let result = Self.summary(results)
         try await transaction.finishWebhookEvent(id: eventId, result: result, error: nil, at: now())
         return .processed(eventId: eventId, result: result, events: results)
+    }
+
+    /// The batch form of a body, when it is one plain inbound message for the URL's own number:
+    /// from a phone (no LID to reconcile), not from the account itself (no receipts to apply).
+    static func batchable(_ events: [WebhookEvent], record: StoredWebhookEvent, connection: WhatsAppConnection) -> InboundWebhook? {
+        guard events.count == 1, case .inboundMessage(let message) = events[0], !message.isGroup, !message.fromMe,
+              message.from != nil, message.lid == nil, message.instance == connection.instanceName else { return nil }
+        var applied = record
+        applied.result = .applied
+        applied.attempts = 1
+        applied.appliedAt = record.receivedAt
+        return InboundWebhook(
+            record: applied, message: EventApplier.incoming(message, for: connection, receivedAt: record.receivedAt)
+        )
     }
 
     /// How long a body may stay `pending` before a retry of it re-applies it: shorter, and two

@@ -165,6 +165,12 @@ package final class EvolutionClient: WhatsAppProvider {
         return reply.key.id
     }
 
+    /// Evolution API (Baileys) has no message templates: refused before any call.
+    package func sendTemplate(instance: String, to: String, template: MessageTemplate) async throws -> String {
+        throw providerError(.unsupported, status: nil, CRMError.invalidInput(
+            "Evolution API has no message templates (a Meta Cloud API feature): send free text instead"))
+    }
+
     // MARK: plumbing
 
     /// open → connected, connecting → connecting, close/refused → disconnected; `nil` for anything else.

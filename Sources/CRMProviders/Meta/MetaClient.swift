@@ -146,6 +146,12 @@ package final class MetaClient: WhatsAppProvider {
         return try await send(body, phoneNumberId: numberId(instance), recipient: digits, template: nil)
     }
 
+    /// The port's template send: `type: template` with the body parameters as text components.
+    package func sendTemplate(instance: String, to: String, template: MessageTemplate) async throws -> String {
+        try await sendTemplate(
+            instance: instance, to: to, name: template.name, language: template.language, parameters: template.parameters)
+    }
+
     /// Sends an approved message template (allowed outside the 24-hour window), its body variables
     /// filled in order with `parameters`. Returns the wamid; never retried, like `sendText`.
     package func sendTemplate(

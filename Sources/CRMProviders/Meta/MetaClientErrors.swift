@@ -82,6 +82,14 @@ extension MetaClient {
             return providerError(.rejected, status: status, .configuration(
                 "Meta could not verify the webhook URL (2200): start `crm webhook serve` where BASE_URL points (public HTTPS), "
                     + "with the unit's verify token configured, then connect again"))
+        case 132001:
+            let name = template.map { "'\($0)'" } ?? "named"
+            return providerError(.rejected, status: status, .invalidInput(
+                "Meta has no approved template \(name) in that language (132001): check the template's name and language code in WhatsApp Manager"))
+        case 132000:
+            let name = template.map { "'\($0)'" } ?? ""
+            return providerError(.rejected, status: status, .invalidInput(
+                "Template \(name) takes another number of parameters (132000): give one parameter per body variable, in order"))
         case let code? where Self.templateCodes.contains(code):
             let name = template.map { "'\($0)'" } ?? ""
             return providerError(.rejected, status: status, .invalidInput(

@@ -201,6 +201,12 @@ package final class ZAPIClient: WhatsAppProvider {
         return id
     }
 
+    /// Z-API has no Meta message templates: refused before any call.
+    package func sendTemplate(instance: String, to: String, template: MessageTemplate) async throws -> String {
+        throw providerError(.unsupported, status: nil, .invalidInput(
+            "Z-API has no message templates (a Meta Cloud API feature): send free text instead"))
+    }
+
     // MARK: plumbing
 
     /// The port names the instance on every call; a Z-API client serves exactly one.

@@ -9,8 +9,12 @@ struct ContactUpsert {
     let message: IncomingMessage
     let now: Date
 
+    private var name: String? { Self.profileName(of: message) }
+
     /// The profile name is the contact's only on the contact's own messages.
-    private var name: String? { message.fromMe ? nil : message.senderName.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) } }
+    static func profileName(of message: IncomingMessage) -> String? {
+        message.fromMe ? nil : message.senderName.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+    }
 
     func run(_ sql: any SQLDatabase) async throws -> UUID {
         guard let phone = message.phone else { return try await byLID(sql, message.lid!) }

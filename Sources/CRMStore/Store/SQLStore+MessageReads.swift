@@ -9,7 +9,8 @@ extension SQLStore: MessageReadStore {
     static let messageColumns = """
         m.id, m.unit_id, m.conversation_id, m.contact_id, m.campaign_id, m.direction, m.type, m.body,
         m.client_message_id, m.external_id, m.provider, m.status, m.retry_count, m.error_code, m.error_message,
-        m.queued_at, m.sent_at, m.delivered_at, m.read_at, m.failed_at, m.received_at, m.created_at, m.updated_at
+        m.queued_at, m.sent_at, m.delivered_at, m.read_at, m.failed_at, m.received_at, m.created_at, m.updated_at,
+        CAST(m.template AS TEXT) AS template
         """
     static let contactColumns = "id, unit_id, phone, lid, name, opted_out, opted_out_at, created_at, updated_at"
     /// The joined contact's columns (table alias `c`), renamed `contact_…` so they cannot collide with the row's own.
@@ -135,8 +136,19 @@ extension SQLStore: MessageReadStore {
             failedAt: try row.optional("failed_at"),
             receivedAt: try row.optional("received_at"),
             createdAt: try row.decode(column: "created_at", as: Date.self),
-            updatedAt: try row.decode(column: "updated_at", as: Date.self)
+            updatedAt: try row.decode(column: "updated_at", as: Date.self),
+            template: try template(from: row)
         )
+    }
+
+    /// The `template` column (JSON text on both dialects through the CAST of `messageColumns`).
+    private static func template(from row: any SQLRow) throws -> MessageTemplate? {
+        guard let text = try row.optional("template", as: String.self) else { return nil }
+        do {
+            return try JSONDecoder().decode(MessageTemplate.self, from: Data(text.utf8))
+        } catch {
+            throw CRMError(.internal, "A message row holds a template crm cannot read: is this crm older than the database?")
+        }
     }
 
     /// A contact from its own columns, each named `prefix` + column.

@@ -20,11 +20,13 @@ extension SQLStore: OutboundStore {
                 RETURNING id
                 """).first().map { try $0.uuid("id") }
             guard let conversationId else { throw CRMError(.internal, "The conversation could not be recorded.") }
+            let kind: MessageKind = request.template == nil ? .text : .template
             let inserted = try await sql.raw("""
-                INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, type, body, client_message_id,
+                INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, type, body, template, client_message_id,
                                       provider, status, retry_count, queued_at, created_at, updated_at)
-                VALUES (\(bind: UUID()), \(bind: request.unitId), \(bind: conversationId), \(bind: contactId), 'outbound', 'text',
-                        \(bind: request.body), \(bind: request.clientMessageId), \(bind: request.provider.rawValue), 'queued', 0,
+                VALUES (\(bind: UUID()), \(bind: request.unitId), \(bind: conversationId), \(bind: contactId), 'outbound',
+                        \(bind: kind.rawValue), \(bind: request.body), \(templateValue(request.template)), \(bind: request.clientMessageId),
+                        \(bind: request.provider.rawValue), 'queued', 0,
                         \(bind: request.queuedAt), \(bind: request.queuedAt), \(bind: request.queuedAt))
                 ON CONFLICT (unit_id, client_message_id) DO NOTHING
                 RETURNING id
@@ -148,6 +150,10 @@ extension SQLStore: OutboundStore {
         }
     }
 
+    package func outboundMessage(unitId: UUID, clientMessageId: String) async throws -> Message? {
+        try await driver.read { sql in try await Self.outbound(sql, unitId: unitId, clientMessageId: clientMessageId) }
+    }
+
     static func outbound(_ sql: any SQLDatabase, unitId: UUID, clientMessageId: String) async throws -> Message? {
         try await sql.raw("""
             SELECT \(unsafeRaw: messageColumns) FROM messages m
@@ -155,10 +161,23 @@ extension SQLStore: OutboundStore {
             """).first().map(message(from:))
     }
 
-    /// The same key: the same message only when it goes to the same number with the same text.
+    /// The template as a JSON parameter: jsonb on PostgreSQL (a text parameter needs the cast), JSON
+    /// text on SQLite; NULL for free text.
+    func templateValue(_ template: MessageTemplate?) -> SQLQueryString {
+        guard let template else { return "NULL" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings only: encoding cannot fail.
+        let json = (try? encoder.encode(template)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return dialect == .postgres ? "CAST(\(bind: json) AS jsonb)" : "\(bind: json)"
+    }
+
+    /// The same key: the same message only when it goes to the same number with the same text
+    /// (for a template: the same template, language and parameters).
     static func compare(_ existing: Message, with request: OutboundRequest, _ sql: any SQLDatabase) async throws -> EnqueueResult {
         let phone = try await sql.raw("SELECT phone FROM contacts WHERE id = \(bind: existing.contactId)").first()?
             .decode(column: "phone", as: String?.self)
-        return phone == request.phone && existing.body == request.body ? .existing(existing) : .conflict(existing)
+        let same = phone == request.phone && existing.body == request.body && existing.template == request.template
+        return same ? .existing(existing) : .conflict(existing)
     }
 }

@@ -64,6 +64,7 @@ struct MessageView: Encodable {
         try container.encode(message.direction.rawValue, forKey: .direction)
         try container.encode(message.kind.rawValue, forKey: .type)
         try container.encode(message.body, forKey: .body)
+        try container.encode(message.template, forKey: .template)
         try container.encode(message.state.rawValue, forKey: .status)
         try container.encode(message.provider?.rawValue, forKey: .provider)
         try container.encode(message.externalId, forKey: .externalId)
@@ -83,7 +84,7 @@ struct MessageView: Encodable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case id, unitId, conversationId, campaignId, direction, type, body, status, provider, externalId
+        case id, unitId, conversationId, campaignId, direction, type, body, template, status, provider, externalId
         case clientMessageId, retryCount, errorCode, errorMessage, queuedAt, sentAt, deliveredAt, readAt, failedAt
         case receivedAt, createdAt, updatedAt, contact
     }

@@ -153,7 +153,7 @@ struct DemoPlay: Sendable {
             // Receipts a quarter of a second apart: quick, yet each status is a separate webhook.
             let settings = SimulatorSettings(autoPairAfterSeconds: nil, qrRotationSeconds: nil, ackDelayMs: 250)
             return try await DemoServers.with(
-                ingestion: context.webhookIngestion(secretBox: { box }), database: context.database, settings: settings
+                ingestion: context.listenerIngestion(secretBox: { box }), database: context.database, settings: settings
             ) { servers in
                 narrator.step("Provider simulator and listener started in this process", [
                     "provider simulator: \(servers.simulatorURL) (Evolution API v2 and a phone)",

@@ -77,7 +77,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
             if environment[SecretBox.keyVariable].map({ $0.isEmpty }) ?? true {
                 logger.warning("CRM_SECRET_KEY is not set: Meta webhooks cannot be verified and will be refused")
             }
-            let ingestion = context.webhookIngestion
+            let ingestion = context.listenerIngestion
             let recovered = try await ingestion.recoverPending()
             if recovered > 0 {
                 logger.notice("applied webhooks left pending by a previous run", metadata: ["count": "\(recovered)"])

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Groups the plain inbound-message webhooks that arrive together into batches for
+/// `InboundBatchStore`: while a batch is being written, new arrivals wait, and the next batch
+/// takes all of them (up to `maxBatch`). There is no timer: one webhook alone is written at once;
+/// under load batches grow by themselves, and the database does a few statements per batch
+/// instead of ten per webhook. Each caller gets its own result once its batch has committed.
+package actor InboundBatcher {
+    private let store: any InboundBatchStore
+    private let maxBatch: Int
+    private let maxConcurrentBatches: Int
+    private var waiting: [(item: InboundWebhook, continuation: CheckedContinuation<InboundBatchResult, any Error>)] = []
+    private var running = 0
+
+    /// `maxConcurrentBatches`: batches written at the same time (one per database connection used).
+    package init(store: any InboundBatchStore, maxBatch: Int = 128, maxConcurrentBatches: Int = 2) {
+        self.store = store
+        self.maxBatch = max(1, maxBatch)
+        self.maxConcurrentBatches = max(1, maxConcurrentBatches)
+    }
+
+    /// Stores `item` with the others waiting now; returns when its batch has committed.
+    package func submit(_ item: InboundWebhook) async throws -> InboundBatchResult {
+        try await withCheckedThrowingContinuation { continuation in
+            waiting.append((item, continuation))
+            startBatchIfPossible()
+        }
+    }
+
+    private func startBatchIfPossible() {
+        guard running < maxConcurrentBatches, !waiting.isEmpty else { return }
+        let batch = Array(waiting.prefix(maxBatch))
+        waiting.removeFirst(batch.count)
+        running += 1
+        Task { await self.write(batch) }
+    }
+
+    private func write(_ batch: [(item: InboundWebhook, continuation: CheckedContinuation<InboundBatchResult, any Error>)]) async {
+        do {
+            let results = try await store.storeInboundBatch(batch.map(\.item))
+            guard results.count == batch.count else { throw CRMError(.internal, "The batch store answered for the wrong number of webhooks.") }
+            for (entry, result) in zip(batch, results) { entry.continuation.resume(returning: result) }
+        } catch {
+            for entry in batch { entry.continuation.resume(throwing: error) }
+        }
+        running -= 1
+        startBatchIfPossible()
+    }
+}
