@@ -173,13 +173,31 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    units|users|whatsapp|send|messages|conversations|contacts|webhook|serve|stats|db|qr|simulator|help)
+    demo|units|users|whatsapp|send|messages|conversations|contacts|webhook|serve|stats|db|qr|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'units users whatsapp send messages conversations contacts webhook serve stats db qr simulator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'demo units users whatsapp send messages conversations contacts webhook serve stats db qr simulator help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_demo() {
+    repeating_flags=()
+    non_repeating_flags=(--keep --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--pace --step-timeout)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--pace')
+        return
+        ;;
+    '--step-timeout')
+        return
         ;;
     esac
 }

@@ -39,7 +39,13 @@ package struct WebhookServer: Sendable {
 
     /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish (up
     /// to the grace period) and returns. `onListening` gets the bound port (0 picks a free one).
-    package func run(onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+    /// With `stopsOnSignals: false` the signals are left to the caller, and `until` returning
+    /// starts the same graceful stop (`crm demo` handles Ctrl-C itself and stops the listener
+    /// with the rest of the demo).
+    package func run(
+        stopsOnSignals: Bool = true, until stop: (@Sendable () async -> Void)? = nil,
+        onListening: @escaping @Sendable (Int) -> Void = { _ in }
+    ) async throws {
         let app = Application(
             router: router(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "crm"),
@@ -47,15 +53,28 @@ package struct WebhookServer: Sendable {
             logger: logger
         )
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            services: [app], gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [], logger: logger
         )
         // Requests in flight get this long to finish; then they are cancelled, so the process
         // always exits within the 10 s a service manager waits before SIGKILL.
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownGracePeriod
         let group = ServiceGroup(configuration: groupConfiguration)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            try await tasks.next()
+        try await withThrowingTaskGroup(of: Bool.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return true
+            }
+            if let stop {
+                tasks.addTask {
+                    await stop()
+                    await group.triggerGracefulShutdown()
+                    return false
+                }
+            }
+            // Until the server itself has stopped; then the waiter for `until`, if any, goes.
+            while let serverStopped = try await tasks.next() {
+                if serverStopped { break }
+            }
             tasks.cancelAll()
         }
     }

@@ -12,7 +12,10 @@ struct CRM: AsyncParsableCommand {
             Every command that reads or writes takes --json (one JSON document on stdout) and \
             --database URL (default: an embedded SQLite file in ~/.local/share/crm).
 
+            New here? `crm demo` shows the whole product in a few seconds, with nothing to set up.
+
             Examples:
+              crm demo
               crm units create "São Paulo Centro"
               printf '%s' "$PASSWORD" | crm users create --email ana@example.com --role unit_admin \\
                   --unit sao-paulo-centro --password-stdin
@@ -20,7 +23,7 @@ struct CRM: AsyncParsableCommand {
             """,
         version: CRMVersion.current,
         subcommands: [
-            UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, SendCommand.self, MessagesCommand.self, ConversationsCommand.self,
+            DemoCommand.self, UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, SendCommand.self, MessagesCommand.self, ConversationsCommand.self,
             ContactsCommand.self, WebhookCommand.self, ServeCommand.self, StatsCommand.self, DatabaseCommand.self, QRCommand.self,
             SimulatorCommand.self,
         ]

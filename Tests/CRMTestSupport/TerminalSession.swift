@@ -39,9 +39,10 @@ package final class TerminalSession {
         try tmux(["capture-pane", "-p", "-t", name])
     }
 
-    /// Everything the pane showed, including what scrolled off the top.
-    package func transcript() throws -> String {
-        try tmux(["capture-pane", "-p", "-S", "-", "-t", name])
+    /// Everything the pane showed, including what scrolled off the top; with `escapes`, with the
+    /// colours and attributes as escape sequences.
+    package func transcript(escapes: Bool = false) throws -> String {
+        try tmux(["capture-pane", "-p"] + (escapes ? ["-e"] : []) + ["-S", "-", "-t", name])
     }
 
     /// Waits until the screen contains `text`; returns the screen, or throws after `timeout` seconds.

@@ -41,8 +41,11 @@ package final class CRMDatabase: Sendable {
     package var migrator: Migrator { Migrator(driver: driver) }
     package var store: SQLStore { SQLStore(driver: driver) }
 
+    /// Closes the connections, also from a cancelled task (Ctrl-C in `crm demo`): the drivers'
+    /// close gives up at once when its task is cancelled, which would leave SQLite's connection open.
     package func close() async {
-        await driver.close()
+        let driver = self.driver
+        await Task { await driver.close() }.value
     }
 }
 

@@ -10,21 +10,31 @@ extension CommandContext {
     /// The listener's: plain inbound messages that arrive together are stored in batches, a few
     /// batches at a time (a quarter of the pool's connections, at least one), and a unit's secret
     /// is looked up once a second at most (a new secret or a removed unit counts within that second).
-    var listenerIngestion: WebhookIngestion {
+    var listenerIngestion: WebhookIngestion { listenerIngestion(secretBox: Self.environmentSecretBox()) }
+
+    /// The listener's, with a key of the caller's: `crm demo` makes a throwaway one instead of
+    /// reading CRM_SECRET_KEY.
+    func listenerIngestion(secretBox: @escaping @Sendable () throws -> SecretBox) -> WebhookIngestion {
         webhookIngestion(
             batcher: InboundBatcher(store: store, maxConcurrentBatches: max(1, database.connectionLimit / 4)),
-            secretCache: SecretLookupCache(ttl: 1)
+            secretCache: SecretLookupCache(ttl: 1), secretBox: secretBox
         )
     }
 
-    private func webhookIngestion(batcher: InboundBatcher?, secretCache: SecretLookupCache? = nil) -> WebhookIngestion {
-        // CRM_SECRET_KEY is read and decoded once, not again for every Meta webhook; a missing or
-        // malformed key still fails only the calls that need it (Evolution and Z-API bodies do not).
-        let box = Result { try SecretBox.fromEnvironment() }
-        return WebhookIngestion(
+    private func webhookIngestion(
+        batcher: InboundBatcher?, secretCache: SecretLookupCache? = nil, secretBox: (@Sendable () throws -> SecretBox)? = nil
+    ) -> WebhookIngestion {
+        WebhookIngestion(
             store: store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
-            secretBox: { try box.get() }, batcher: batcher, secretCache: secretCache
+            secretBox: secretBox ?? Self.environmentSecretBox(), batcher: batcher, secretCache: secretCache
         )
+    }
+
+    /// CRM_SECRET_KEY, read and decoded once, not again for every Meta webhook; a missing or
+    /// malformed key still fails only the calls that need it (Evolution and Z-API bodies do not).
+    private static func environmentSecretBox() -> @Sendable () throws -> SecretBox {
+        let box = Result { try SecretBox.fromEnvironment() }
+        return { try box.get() }
     }
 
     /// The stored webhook bodies, through their port.
