@@ -324,7 +324,7 @@ enum MetaFixture {
             let id = try #require(reply.json["externalId"] as? String)
             let second = await h.simulator.inbound(instance: MetaHarness.phoneNumberId, from: "5511999990002", text: "oi")
             let posts = try await h.receiver.waitForPosts(count: 2)
-            #expect(posts.count == 2)
+            try #require(posts.count == 2)
             #expect(posts.allSatisfy { $0.signature == MetaHarness.signature($0.body) })
             let messages = try posts.flatMap(MetaHarness.events).compactMap { event -> InboundMessage? in
                 if case .inboundMessage(let message) = event { message } else { nil }

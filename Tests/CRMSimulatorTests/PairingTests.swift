@@ -27,6 +27,7 @@ import Testing
             #expect(update.qr == code)
             #expect(code.hasPrefix("2@") && code.split(separator: ",").count == 4 && code.count > 200)
             #expect(qr?["code"] as? String == code)
+            try #require(!webhooks.isEmpty)
             let body = try JSONSerialization.jsonObject(with: webhooks[0].body)
             #expect(EvolutionFixture.extraKeys(body, comparedTo: try EvolutionFixture.json("webhooks/qrcode-updated.json")) == [])
         }
@@ -42,6 +43,7 @@ import Testing
             #expect(first["code"] as? String != second["code"] as? String)
             #expect(second["count"] as? Int == 2)
             let webhooks = try await h.collector.waitFor("qrcode.updated", count: 2)
+            try #require(webhooks.count >= 2)
             guard case .qrUpdated(let update)? = try SimulatorHarness.parse(webhooks[1]).first else {
                 Issue.record("second webhook is not a QR"); return
             }

@@ -81,6 +81,7 @@ import Testing
             let closed = try await h.call(.POST, "/_simulator/instances/unit-acme/close", json: ["statusReason": 428])
             #expect(closed.status == 200)
             let updates = try await h.collector.waitFor("connection.update", count: 3)
+            try #require(updates.count >= 3)
             guard case .connectionChanged(let change)? = try SimulatorHarness.parse(updates[2]).first else {
                 Issue.record("no close"); return
             }
