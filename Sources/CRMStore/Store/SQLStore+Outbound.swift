@@ -54,17 +54,20 @@ extension SQLStore: OutboundStore {
         }
     }
 
+    /// The provider's echo of the send (Evolution's `send.message`, a `fromMe` message) may reach
+    /// the listener before this record and be stored as a message of its own under the same provider
+    /// id: it is the same message, so it is folded into this one (see `SQLStore+SendEcho.swift`). On
+    /// PostgreSQL an echo committed at the same instant surfaces as a unique violation: the
+    /// transaction runs again and folds it.
     package func recordSent(id: UUID, externalId: String, attempts: Int, at date: Date) async throws {
-        try await driver.transaction { sql in
-            let row = try await sql.raw("""
-                UPDATE messages SET status = 'sent', external_id = \(bind: externalId), sent_at = \(bind: date),
-                    retry_count = \(bind: attempts), lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
-                    error_code = NULL, error_message = NULL, updated_at = \(bind: date)
-                WHERE id = \(bind: id) AND status = 'queued'
-                RETURNING unit_id, provider
-                """).first()
-            guard let row, let provider = ProviderKind(rawValue: try row.decode(column: "provider", as: String.self)) else { return }
-            try await Self.applyPendingStatuses(sql, unitId: try row.uuid("unit_id"), provider: provider, externalId: externalId, now: date)
+        for round in 1...3 {
+            do {
+                return try await driver.transaction { sql in
+                    try await Self.recordSent(sql, id: id, externalId: externalId, attempts: attempts, at: date)
+                }
+            } catch StoreError.uniqueViolation where round < 3 {
+                continue
+            }
         }
     }
 

@@ -1,0 +1,76 @@
+import CRMCore
+import Foundation
+import SQLKit
+
+extension SQLStore: OutboundQueueStore {
+    /// One UPDATE whose subquery picks the due messages. On PostgreSQL the subquery locks what it
+    /// picks with `FOR UPDATE … SKIP LOCKED`: a concurrent claimer skips those rows instead of
+    /// waiting for them, and a row another claimer leased meanwhile fails the lease condition when
+    /// it is re-checked, so concurrent claims get disjoint sets. On SQLite the statement runs in
+    /// the write transaction (`BEGIN IMMEDIATE`), which one connection holds at a time.
+    package func claimDueOutbound(limit: Int, owner: String, until: Date, now: Date, excludingUnits: Set<UUID>) async throws
+        -> [QueuedOutbound]
+    {
+        guard limit > 0 else { return [] }
+        var due: SQLQueryString = """
+            SELECT q.id FROM messages q
+            JOIN unit_whatsapp_connections c ON c.unit_id = q.unit_id AND c.provider = q.provider AND c.status = 'connected'
+            WHERE q.status = 'queued'
+              AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= \(bind: now))
+              AND (q.lease_expires_at IS NULL OR q.lease_expires_at < \(bind: now))
+            """
+        if !excludingUnits.isEmpty {
+            due += " AND q.unit_id NOT IN (\(binds: excludingUnits.map { $0 as any Encodable & Sendable }))"
+        }
+        // The index messages_outbound_due_idx holds the queued rows in this order (migration 0005).
+        due += " ORDER BY q.queued_at, q.id LIMIT \(unsafeRaw: String(limit))"
+        if dialect == .postgres { due += " FOR UPDATE OF q SKIP LOCKED" }
+        return try await driver.transaction { sql in
+            try await sql.raw("""
+                UPDATE messages SET lease_owner = \(bind: owner), lease_expires_at = \(bind: until), updated_at = \(bind: now)
+                WHERE id IN (\(due))
+                RETURNING \(unsafeRaw: Self.updatedMessageColumns),
+                    (SELECT ct.phone FROM contacts ct WHERE ct.id = messages.contact_id) AS phone
+                """).all().map { row in
+                QueuedOutbound(message: try Self.message(from: row), phone: try row.optional("phone"))
+            }
+            .sorted { ($0.message.queuedAt ?? $0.message.createdAt, $0.message.id.uuidString) < ($1.message.queuedAt ?? $1.message.createdAt, $1.message.id.uuidString) }
+        }
+    }
+
+    package func releaseOutbound(ids: [UUID], owner: String, at date: Date) async throws {
+        guard !ids.isEmpty else { return }
+        try await driver.transaction { sql in
+            try await sql.raw("""
+                UPDATE messages SET lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: date)
+                WHERE id IN (\(binds: ids.map { $0 as any Encodable & Sendable }))
+                  AND lease_owner = \(bind: owner) AND status = 'queued'
+                """).run()
+        }
+    }
+
+    package func outboundAwaitingConnection() async throws -> [OutboundWaitingUnit] {
+        try await driver.read { sql in
+            try await sql.raw("""
+                SELECT q.unit_id, u.slug, count(*) AS queued FROM messages q
+                JOIN units u ON u.id = q.unit_id
+                LEFT JOIN unit_whatsapp_connections c ON c.unit_id = q.unit_id AND c.provider = q.provider AND c.status = 'connected'
+                WHERE q.status = 'queued' AND c.id IS NULL
+                GROUP BY q.unit_id, u.slug
+                """).all().map { row in
+                OutboundWaitingUnit(
+                    unitId: try row.uuid("unit_id"), slug: try row.decode(column: "slug", as: String.self),
+                    queued: try row.decode(column: "queued", as: Int.self))
+            }
+            .sorted { $0.slug < $1.slug }
+        }
+    }
+
+    /// `messageColumns` qualified by the table's own name, as an UPDATE's RETURNING names them on both dialects.
+    static let updatedMessageColumns: String = messageColumns.split(separator: ",")
+        .map { column in
+            let name = column.trimmingCharacters(in: .whitespacesAndNewlines)
+            return "messages." + (name.hasPrefix("m.") ? String(name.dropFirst(2)) : name)
+        }
+        .joined(separator: ", ")
+}
