@@ -855,9 +855,9 @@ _crm_webhook() {
 
 _crm_webhook_serve() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--no-worker --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -881,6 +881,9 @@ _crm_webhook_serve() {
         return
         ;;
     '--db-pool-size')
+        return
+        ;;
+    '--worker-concurrency')
         return
         ;;
     '--database')
@@ -957,9 +960,9 @@ _crm_webhook_replay() {
 
 _crm_serve() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--no-worker --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -983,6 +986,9 @@ _crm_serve() {
         return
         ;;
     '--db-pool-size')
+        return
+        ;;
+    '--worker-concurrency')
         return
         ;;
     '--database')

@@ -13,6 +13,7 @@
 #                       listener: it posts send.message and the three receipts of every send to the same
 #                       listener, as in production (the listener then also stores 4 webhooks per message)
 #   LISTENER_ARGS       more arguments for crm webhook serve
+#   STATEMENTS=1        PostgreSQL: the statements' time from pg_stat_statements (the server must preload it)
 #   PROFILE=dir         also record 10 s of the listener with perf (dir/perf-<db>.data) and top (dir/cpu-<db>.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -74,7 +75,7 @@ seed_postgres() {
     psql "$1" -q -v ON_ERROR_STOP=1 <<SQL
 INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
 SELECT gen_random_uuid(), u.id, '5511' || lpad(i::text, 9, '0'), now(), now()
-FROM units u, generate_series(0, $CONTACTS - 1) i WHERE u.slug = 'bench';
+FROM units u, generate_series(0, $CONTACTS - 1) i WHERE u.slug = 'bench-$kind';
 INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
 SELECT gen_random_uuid(), c.unit_id, c.id, now(), now() FROM contacts c;
 INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, type, body, client_message_id, provider,
@@ -87,23 +88,23 @@ SQL
 }
 
 seed_sqlite() {
+    # Ids as crm stores them on SQLite (upper-case UUID text), times as seconds since 1970.
+    local uuid="upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-'
+        || hex(randomblob(2)) || '-' || hex(randomblob(6)))"
+    local now="((julianday('now') - 2440587.5) * 86400.0)"
     sqlite3 -bail "$1" <<SQL
 PRAGMA foreign_keys = ON;
-CREATE TEMP VIEW uuid AS SELECT upper(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2)
-    || '-' || hex(randomblob(2)) || '-' || hex(randomblob(6))) AS value;
-CREATE TEMP VIEW clock AS SELECT (julianday('now') - 2440587.5) * 86400.0 AS now;
 WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < $CONTACTS - 1)
 INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
-SELECT (SELECT value FROM uuid), u.id, '5511' || printf('%09d', i), (SELECT now FROM clock), (SELECT now FROM clock)
-FROM units u, seq WHERE u.slug = 'bench';
+SELECT $uuid, u.id, '5511' || printf('%09d', i), $now, $now FROM units u, seq WHERE u.slug = 'bench-$kind';
 INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
-SELECT (SELECT value FROM uuid), c.unit_id, c.id, (SELECT now FROM clock), (SELECT now FROM clock) FROM contacts c;
+SELECT $uuid, c.unit_id, c.id, $now, $now FROM contacts c;
 WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < $MESSAGES - 1),
      v AS (SELECT v.*, row_number() OVER (ORDER BY v.id) - 1 AS k FROM conversations v)
 INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, type, body, client_message_id, provider,
                       status, retry_count, queued_at, created_at, updated_at)
-SELECT (SELECT value FROM uuid), v.unit_id, v.id, v.contact_id, 'outbound', 'text', 'Mensagem ' || i, 'bench-' || i, 'evolution',
-       'queued', 0, (SELECT now FROM clock) + i * 1e-6, (SELECT now FROM clock), (SELECT now FROM clock)
+SELECT $uuid, v.unit_id, v.id, v.contact_id, 'outbound', 'text', 'Mensagem ' || i, 'bench-' || i, 'evolution',
+       'queued', 0, $now + i * 1e-6, $now, $now
 FROM seq JOIN v ON v.k = i % $CONTACTS;
 SQL
 }
@@ -117,6 +118,7 @@ for kind in $DATABASES; do
         query() { psql "$url" -tAF' ' -c "$1"; }
         span="extract(epoch FROM max(sent_at) - min(sent_at))"
         "$CRM_BINARY" db migrate --database "$url" >/dev/null
+        [ -n "${STATEMENTS:-}" ] && psql "$url" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
         ;;
     sqlite)
         url="sqlite://$work/bench.sqlite"
@@ -125,12 +127,12 @@ for kind in $DATABASES; do
         ;;
     *) echo "unknown database kind $kind" >&2; exit 1 ;;
     esac
-    "$CRM_BINARY" units create Bench --database "$url" >/dev/null
-    "$CRM_BINARY" whatsapp connect --unit bench --no-wait --json --database "$url" --base-url "http://127.0.0.1:9" >/dev/null
-    curl -fsS -X POST "$EVOLUTION_API_URL/_simulator/instances/crm-bench/scan" >/dev/null
-    "$CRM_BINARY" whatsapp status --unit bench --database "$url" >/dev/null  # records "connected"
+    "$CRM_BINARY" units create "Bench $kind" --database "$url" >/dev/null  # crm-bench-<db>: an instance of its own in the simulator
+    "$CRM_BINARY" whatsapp connect --unit "bench-$kind" --no-wait --json --database "$url" --base-url "http://127.0.0.1:9" >/dev/null
+    curl -fsS -X POST "$EVOLUTION_API_URL/_simulator/instances/crm-bench-$kind/scan" >/dev/null
+    "$CRM_BINARY" whatsapp status --unit "bench-$kind" --database "$url" >/dev/null  # records "connected"
     # No webhooks unless asked: the listener would store 4 per message besides sending.
-    curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench" -H "apikey: $EVOLUTION_API_KEY" -H 'Content-Type: application/json' \
+    curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench-$kind" -H "apikey: $EVOLUTION_API_KEY" -H 'Content-Type: application/json' \
         -d '{"webhook": {"url": "http://127.0.0.1:9", "enabled": false}}' >/dev/null
     sent_before=$(curl -fsS "$EVOLUTION_API_URL/_simulator/sent" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
     if [ "$kind" = postgres ]; then seed_postgres "$url"; else seed_sqlite "$work/bench.sqlite"; fi
@@ -145,8 +147,8 @@ for kind in $DATABASES; do
     started=$(date +%s.%N)
     base="http://127.0.0.1:$(wait_for "$work/listener-$kind.log" 'url=http://127\.0\.0\.1:([0-9]+)')"
     if [ "$WEBHOOKS" = listener ]; then
-        hook=$("$CRM_BINARY" webhook url --unit bench --database "$url" --base-url "$base" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["url"])')
-        curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench" -H "apikey: $EVOLUTION_API_KEY" -H 'Content-Type: application/json' \
+        hook=$("$CRM_BINARY" webhook url --unit "bench-$kind" --database "$url" --base-url "$base" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["url"])')
+        curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench-$kind" -H "apikey: $EVOLUTION_API_KEY" -H 'Content-Type: application/json' \
             -d "{\"webhook\": {\"url\": \"$hook\", \"enabled\": true}}" >/dev/null
     fi
     if [ -n "${PROFILE:-}" ]; then
@@ -186,6 +188,12 @@ if rss:
     print(f"  RSS MiB over the run ({n} samples, 0.5 s apart): start {quarters[0]:.1f}, 25% {quarters[1]:.1f}, "
           f"50% {quarters[2]:.1f}, 75% {quarters[3]:.1f}, end {quarters[4]:.1f}; max {max(rss):.1f}")
 PY
+    if [ "$kind" = postgres ] && [ -n "${STATEMENTS:-}" ]; then
+        psql "$url" -c "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
+            left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
+            FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            ORDER BY total_exec_time DESC LIMIT 12"
+    fi
     kill -TERM "$listener"
     wait "$listener" || true
 done

@@ -76,4 +76,45 @@ struct OutboundStoreContractTests {
             #expect(try await store.outboundMessage(id: ids[1])?.state == .queued)
         }
     }
+
+    @Test("a batch of sends recorded together: plain, with a receipt waiting, behind an echo, and one no longer queued",
+          arguments: TestDatabaseKind.stores)
+    func batch(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            let store = database.store
+            let loja = try await UnitService(store: store).create(name: "Loja")
+            var ids: [UUID] = []
+            for index in 0..<4 {
+                let request = OutboundRequest(
+                    unitId: loja.id, provider: .evolution, phone: "551199876543\(index)", body: "texto \(index)",
+                    clientMessageId: "k\(index)", queuedAt: t0.addingTimeInterval(Double(index)))
+                guard case .created(let message) = try await store.enqueueOutbound(request) else { throw CRMError.conflict("k") }
+                ids.append(message.id)
+            }
+            // 1: a read receipt arrived before the send was recorded; 2: the echo was stored first; 3: failed meanwhile.
+            #expect(try await store.applyMessageStatus(MessageStatusUpdate(
+                unitId: loja.id, provider: .evolution, externalId: "X1", status: .read, occurredAt: t0.addingTimeInterval(9))) == .pending)
+            let echo = IncomingMessage(
+                unitId: loja.id, provider: .evolution, externalId: "X2", phone: "5511998765432", lid: nil, senderName: nil,
+                fromMe: true, kind: .text, body: "texto 2", sentAt: t0, receivedAt: t0)
+            guard case .stored = try await store.storeIncomingMessage(echo) else { throw CRMError.conflict("echo") }
+            try await store.recordFailed(id: ids[3], attempts: 1, code: "401", error: "refused", at: t0)
+
+            try await store.recordSent((0..<4).map { SentRecord(id: ids[$0], externalId: "X\($0)", attempts: 1, date: t0.addingTimeInterval(10)) })
+            let states = try await ids.asyncMap { try await store.outboundMessage(id: $0) }
+            #expect(states.map { $0?.state } == [.sent, .read, .sent, .failed])
+            #expect(states.map { $0?.externalId } == ["X0", "X1", "X2", nil])
+            #expect(states[0]?.sentAt == t0.addingTimeInterval(10) && states[0]?.retryCount == 1)
+            #expect(try await count(database, "SELECT count(*) AS n FROM messages") == 4, "the echo folded into its message")
+            #expect(try await count(database, "SELECT count(*) AS n FROM pending_message_statuses") == 0)
+        }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
 }

@@ -17,6 +17,8 @@ package struct OutboundWorker: Sendable {
     package struct Configuration: Sendable {
         /// Provider calls in flight at most.
         package var concurrency: Int
+        /// Messages claimed at once at least (when that many are due): claims stay few under load.
+        package var minimumBatch: Int
         /// Pause before looking again when nothing was due (a full batch is followed at once).
         package var idlePoll: Duration
         /// Pause after the queue could not be read (the database is down).
@@ -27,10 +29,11 @@ package struct OutboundWorker: Sendable {
         package var unitCooldown: Duration
 
         package init(
-            concurrency: Int = 16, idlePoll: Duration = .milliseconds(200), errorPause: Duration = .seconds(1),
+            concurrency: Int = 16, minimumBatch: Int = 32, idlePoll: Duration = .milliseconds(200), errorPause: Duration = .seconds(1),
             waitingCheckInterval: Duration = .seconds(30), unitCooldown: Duration = .seconds(30)
         ) {
             self.concurrency = max(1, concurrency)
+            self.minimumBatch = max(1, minimumBatch)
             self.idlePoll = idlePoll
             self.errorPause = errorPause
             self.waitingCheckInterval = waitingCheckInterval
@@ -56,7 +59,8 @@ package struct OutboundWorker: Sendable {
         onOutcome: @escaping @Sendable (ProviderKind, OutboundDelivery.Outcome) -> Void = { _, _ in }
     ) {
         self.store = store
-        self.delivery = OutboundDelivery(store: store, now: now, backoff: backoff)
+        // Sends that finish together are recorded in one transaction.
+        self.delivery = OutboundDelivery(store: GroupCommitOutboundStore(store), now: now, backoff: backoff)
         self.makeProvider = makeProvider
         self.configuration = configuration
         self.logger = logger
@@ -66,57 +70,77 @@ package struct OutboundWorker: Sendable {
 
     private enum Event: Sendable {
         case delivered
+        case claimed(OutboundClaimer.Batch)
         case tick
     }
 
-    /// Sends until `isStopping()` says so (or the task is cancelled), then stops claiming, lets the
-    /// calls in flight finish and record their outcome, closes the provider clients and returns.
+    /// Sends until `isStopping()` says so (or the task is cancelled), then stops claiming, gives
+    /// back the claimed messages it has not started, lets the calls in flight finish and record
+    /// their outcome, closes the provider clients and returns.
+    ///
+    /// Claims run beside the sends: the next batch is claimed while the last one is being sent,
+    /// and waits in `ready` (leased) until a send slot frees up.
     package func run(isStopping: @escaping @Sendable () -> Bool) async {
-        var state = LoopState()
-        let refill = max(1, configuration.concurrency / 2)
+        let claimer = OutboundClaimer(worker: self)
+        let concurrency = configuration.concurrency
+        let batchSize = max(concurrency, configuration.minimumBatch)
+        var ready: [OutboundClaimer.Job] = []
         await withTaskGroup(of: Event.self) { group in
             var inFlight = 0
+            var claiming = false
             var mayClaim = true
             var ticking = false
-            var pause = configuration.idlePoll
             while !isStopping() && !Task.isCancelled {
-                await reportWaitingUnits(&state)
-                let room = configuration.concurrency - inFlight
-                // Claim in batches of at least half the room, so that claims stay few under load.
-                if mayClaim && (room >= refill || inFlight == 0) {
-                    let batch = await claim(limit: room, &state)
-                    for job in batch.jobs {
-                        group.addTask {
-                            await send(job)
-                            return .delivered
-                        }
-                        inFlight += 1
+                while inFlight < concurrency, !ready.isEmpty {
+                    let job = ready.removeFirst()
+                    group.addTask {
+                        await send(job)
+                        return .delivered
                     }
-                    if batch.claimed < room || batch.jobs.isEmpty {
-                        mayClaim = false
-                        pause = batch.failed ? configuration.errorPause : configuration.idlePoll
-                    }
+                    inFlight += 1
                 }
-                if !mayClaim && !ticking {
-                    ticking = true
-                    group.addTask { [pause] in
-                        try? await Task.sleep(for: pause)
-                        return .tick
-                    }
+                // Room for at least half a batch: claim what fills it.
+                let room = concurrency + batchSize - inFlight - ready.count
+                if mayClaim && !claiming && room >= max(1, batchSize / 2) {
+                    claiming = true
+                    group.addTask { .claimed(await claimer.claim(limit: room)) }
                 }
                 switch await group.next() {
                 case .delivered: inFlight -= 1
+                case .claimed(let batch):
+                    claiming = false
+                    ready += batch.jobs
+                    if batch.claimed < room || batch.jobs.isEmpty {
+                        // Nothing more is due: look again after a pause.
+                        mayClaim = false
+                        if !ticking {
+                            ticking = true
+                            let pause = batch.failed ? configuration.errorPause : configuration.idlePoll
+                            group.addTask {
+                                try? await Task.sleep(for: pause)
+                                return .tick
+                            }
+                        }
+                    }
                 case .tick: (ticking, mayClaim) = (false, true)
                 case nil: mayClaim = true
                 }
             }
+            // Stopping: the claim under way lands in `ready`; what was not started goes back to the queue.
+            while claiming, let event = await group.next() {
+                if case .claimed(let batch) = event {
+                    claiming = false
+                    ready += batch.jobs
+                }
+            }
+            await claimer.release(ready)
             await group.waitForAll()
         }
-        await state.providers.closeAll()
+        await claimer.closeProviders()
     }
 
     /// One message, sent and recorded.
-    private func send(_ job: Job) async {
+    private func send(_ job: OutboundClaimer.Job) async {
         let id = job.message.id.uuidString.lowercased()
         do {
             guard let phone = job.phone else {

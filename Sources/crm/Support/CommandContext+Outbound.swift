@@ -19,7 +19,7 @@ extension CommandContext {
             makeProvider: { connection in
                 let slug = try await store.unit(id: connection.unitId)?.slug ?? connection.unitId.uuidString.lowercased()
                 let settings = try ConnectionSecrets.settings(of: connection, unitSlug: slug, box: { try box.get() })
-                let handle = try ProviderClients.make(settings)
+                let handle = try ProviderClients.make(settings, maxConnections: configuration.concurrency)
                 return OpenedProvider(provider: handle.provider, close: { await handle.shutdown() })
             },
             configuration: configuration, logger: logger,
