@@ -70,7 +70,7 @@ package struct OutboundWorker: Sendable {
 
     private enum Event: Sendable {
         case delivered
-        case claimed(OutboundClaimer.Batch)
+        case claimed(OutboundClaimer.Batch, asked: Int)
         case tick
     }
 
@@ -103,14 +103,14 @@ package struct OutboundWorker: Sendable {
                 let room = concurrency + batchSize - inFlight - ready.count
                 if mayClaim && !claiming && room >= max(1, batchSize / 2) {
                     claiming = true
-                    group.addTask { .claimed(await claimer.claim(limit: room)) }
+                    group.addTask { .claimed(await claimer.claim(limit: room), asked: room) }
                 }
                 switch await group.next() {
                 case .delivered: inFlight -= 1
-                case .claimed(let batch):
+                case .claimed(let batch, let asked):
                     claiming = false
                     ready += batch.jobs
-                    if batch.claimed < room || batch.jobs.isEmpty {
+                    if batch.claimed < asked || batch.jobs.isEmpty {
                         // Nothing more is due: look again after a pause.
                         mayClaim = false
                         if !ticking {
@@ -128,7 +128,7 @@ package struct OutboundWorker: Sendable {
             }
             // Stopping: the claim under way lands in `ready`; what was not started goes back to the queue.
             while claiming, let event = await group.next() {
-                if case .claimed(let batch) = event {
+                if case .claimed(let batch, _) = event {
                     claiming = false
                     ready += batch.jobs
                 }
