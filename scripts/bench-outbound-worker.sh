@@ -8,7 +8,7 @@
 #   BENCH_POSTGRES_URL  a server where this user may create the database BENCH_DATABASE (default crm_bench_outbound,
 #                       dropped and created again); not needed with DATABASES=sqlite
 #   CRM_BINARY          a built crm (default: swift build -c release first)
-#   MESSAGES=10000 CONTACTS=1000 CONCURRENCY=16 POOL_SIZE=10 DATABASES="postgres sqlite"
+#   MESSAGES=10000 CONTACTS=1000 CONCURRENCY=32 POOL_SIZE=10 DATABASES="postgres sqlite"
 #   WEBHOOKS=none       none: the simulator posts no webhooks (the worker alone is measured);
 #                       listener: it posts send.message and the three receipts of every send to the same
 #                       listener, as in production (the listener then also stores 4 webhooks per message)
@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 for tool in psql sqlite3 python3 curl; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install postgresql-client sqlite3 python3 curl)" >&2; exit 1; }
 done
-MESSAGES=${MESSAGES:-10000} CONTACTS=${CONTACTS:-1000} CONCURRENCY=${CONCURRENCY:-16} POOL_SIZE=${POOL_SIZE:-10}
+MESSAGES=${MESSAGES:-10000} CONTACTS=${CONTACTS:-1000} CONCURRENCY=${CONCURRENCY:-32} POOL_SIZE=${POOL_SIZE:-10}
 DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_outbound} WEBHOOKS=${WEBHOOKS:-none}
 LISTENER_ARGS=${LISTENER_ARGS:-}
 if [[ " $DATABASES " == *" postgres "* ]]; then

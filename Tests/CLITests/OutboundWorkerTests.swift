@@ -139,27 +139,41 @@ struct OutboundWorkerTests {
         }
     }
 
-    @Test("SIGTERM while a send is in flight: the worker finishes and records it, and the listener exits 0")
+    @Test("SIGTERM while a send is in flight: it finishes and is recorded, the claimed messages not started go back, exit 0")
     func gracefulStop() async throws {
         try await OutboundFixture.with(.sqlite) { f in
-            let listener = try await f.startListener()
+            try await f.withListener(["--no-worker"]) { listener in try await f.connect(webhooksTo: listener) }
+            var ids: [String] = []
+            for text in ["Em voo", "Na fila 1", "Na fila 2"] { ids.append(try await f.queue(text)) }
+            await f.pairing.simulator.injectFault(.delay(milliseconds: 2_500), count: 1)
+            // One send at a time: the first is held by the simulator, the other two wait claimed in the worker.
+            let listener = try await f.startListener(["--worker-concurrency", "1"])
             do {
-                try await f.connect(webhooksTo: listener)
-                await f.pairing.simulator.injectFault(.delay(milliseconds: 2_500), count: 1)
-                let id = try await f.queue("Em voo")
-                try await f.eventually("claimed by the worker", listener) {
-                    try await f.count("SELECT count(*) AS n FROM messages WHERE status = 'queued' AND lease_owner LIKE 'worker-%'") == 1
+                try await f.eventually("all three claimed by the worker", listener) {
+                    try await f.count("SELECT count(*) AS n FROM messages WHERE status = 'queued' AND lease_owner LIKE 'worker-%'") == 3
                 }
                 let status = await listener.stop()
                 #expect(status == 0, "\(listener.logText.suffix(2000))")
-                // The server stops after the worker: the send's receipts may still have been applied.
-                let shown = try await f.show(id)
-                #expect(Self.delivered.contains(shown["status"] as? String ?? "") && shown["sentAt"] is String, "\(shown)")
-                #expect(await f.pairing.simulator.sentMessages().count == 1)
             } catch {
                 _ = await listener.stop()
                 throw error
             }
+            // The server stops after the worker: the send's receipts may still have been applied.
+            let first = try await f.show(ids[0])
+            #expect(Self.delivered.contains(first["status"] as? String ?? "") && first["sentAt"] is String, "\(first)")
+            for id in ids.dropFirst() {
+                let shown = try await f.show(id)
+                #expect(shown["status"] as? String == "queued" && shown["retryCount"] as? Int == 0, "\(shown)")
+            }
+            #expect(try await f.count("SELECT count(*) AS n FROM messages WHERE lease_owner IS NOT NULL") == 0, "leases given back")
+            #expect(await f.pairing.simulator.sentMessages().map(\.text) == ["Em voo"])
+
+            try await f.withListener { listener in
+                try await f.eventually("the other two sent", listener) {
+                    try await f.count("SELECT count(*) AS n FROM messages WHERE status = 'queued'") == 0
+                }
+            }
+            #expect(await f.pairing.simulator.sentMessages().map(\.text) == ["Em voo", "Na fila 1", "Na fila 2"])
         }
     }
 

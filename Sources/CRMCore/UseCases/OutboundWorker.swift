@@ -29,7 +29,7 @@ package struct OutboundWorker: Sendable {
         package var unitCooldown: Duration
 
         package init(
-            concurrency: Int = 16, minimumBatch: Int = 32, idlePoll: Duration = .milliseconds(200), errorPause: Duration = .seconds(1),
+            concurrency: Int = 32, minimumBatch: Int = 32, idlePoll: Duration = .milliseconds(200), errorPause: Duration = .seconds(1),
             waitingCheckInterval: Duration = .seconds(30), unitCooldown: Duration = .seconds(30)
         ) {
             self.concurrency = max(1, concurrency)
