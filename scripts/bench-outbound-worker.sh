@@ -69,6 +69,10 @@ if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
         || ', synchronous_commit=' || current_setting('synchronous_commit') || ', shared_buffers=' || current_setting('shared_buffers')")"
 fi
 
+# utime + stime of a process, in clock ticks (0 when it is gone).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+tick=$(getconf CLK_TCK)
+
 # The queue, written with SQL: CONTACTS contacts with a conversation each, MESSAGES queued texts
 # in turn to them, queued a microsecond apart (the worker sends the oldest first).
 seed_postgres() {
@@ -118,7 +122,8 @@ for kind in $DATABASES; do
         query() { psql "$url" -tAF' ' -c "$1"; }
         span="extract(epoch FROM max(sent_at) - min(sent_at))"
         "$CRM_BINARY" db migrate --database "$url" >/dev/null
-        [ -n "${STATEMENTS:-}" ] && psql "$url" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" >/dev/null
+        [ -n "${STATEMENTS:-}" ] && psql "$url" -q -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" -c "SELECT pg_stat_statements_reset()" \
+            -c "SELECT pg_stat_reset()" -c "SELECT pg_stat_reset_shared('wal')" >/dev/null
         ;;
     sqlite)
         url="sqlite://$work/bench.sqlite"
@@ -156,6 +161,8 @@ for kind in $DATABASES; do
         (sleep 1; perf record -F 499 -g -p "$listener" -o "$PROFILE/perf-$kind.data" -- sleep 10 >/dev/null 2>&1) &
         (sleep 1; top -b -d 10 -n 2 >"$PROFILE/cpu-$kind.txt") &
     fi
+    cpu_start=$(( $(cpu_ticks "$listener") ))
+    sim_start=$(( $(cpu_ticks "$simulator") ))
     : >"$work/rss-$kind.txt"
     while :; do
         left=$(query "SELECT count(*) FROM messages WHERE status = 'queued'")
@@ -165,15 +172,26 @@ for kind in $DATABASES; do
         sleep 0.5
     done
     finished=$(date +%s.%N)
+    # CPU time used for the run (utime + stime): the listener, the simulator and, on PostgreSQL, the
+    # listener's backends (which also served the 0.5 s polls of this script: a few ms).
+    listener_cpu=$(( $(cpu_ticks "$listener") - cpu_start ))
+    simulator_cpu=$(( $(cpu_ticks "$simulator") - sim_start ))
+    backends_cpu=0
+    if [ "$kind" = postgres ]; then
+        for pid in $(query "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"); do
+            backends_cpu=$(( backends_cpu + $(cpu_ticks "$pid") ))
+        done
+    fi
     # What the database says: messages out of the queue, how many failed, attempts, first to last send.
     read -r done failed attempts seconds < <(query "SELECT count(*), sum(CASE WHEN status = 'failed' THEN 1 ELSE 0 END),
         sum(retry_count), $span FROM messages WHERE status <> 'queued'")
     sent_after=$(curl -fsS "$EVOLUTION_API_URL/_simulator/sent" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
     python3 - "$kind" "$MESSAGES" "$done" "$failed" "$attempts" "$seconds" "$started" "$finished" \
-        "$((sent_after - sent_before))" "$work/rss-$kind.txt" <<'PY'
+        "$((sent_after - sent_before))" "$work/rss-$kind.txt" "$listener_cpu" "$simulator_cpu" "$backends_cpu" "$tick" <<'PY'
 import sys
 kind, messages, done, failed, attempts = sys.argv[1], *map(int, sys.argv[2:6])
 seconds, started, finished, provider_calls, rss_file = float(sys.argv[6]), float(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9]), sys.argv[10]
+listener_cpu, simulator_cpu, backends_cpu, tick = (int(v) for v in sys.argv[11:15])
 samples = [line.split() for line in open(rss_file) if len(line.split()) == 3 and line.split()[1].isdigit()]
 rss = [int(s[1]) / 1024 for s in samples]
 rate = (done - 1) / seconds if seconds > 0 else float("nan")
@@ -182,6 +200,11 @@ print(f"{kind}: {done:,} sent in {seconds:.2f} s from first to last send = {rate
       f"({messages / (finished - started):,.0f}/s counting the listener's start-up); failed {failed}, "
       f"provider calls {provider_calls:,} (exactly once: {'yes' if provider_calls == messages == attempts else 'NO'}) "
       f"— target >= 1,000/s: {verdict}")
+per = lambda ticks: ticks / tick / messages * 1e6
+cpu = f"CPU per message: listener {per(listener_cpu):.0f} µs, simulator {per(simulator_cpu):.0f} µs"
+if kind == "postgres":
+    cpu += f", PostgreSQL backends {per(backends_cpu):.0f} µs"
+print("  " + cpu)
 if rss:
     n = len(rss)
     quarters = [rss[min(n - 1, round(q * (n - 1)))] for q in (0, 0.25, 0.5, 0.75, 1)]
@@ -189,6 +212,8 @@ if rss:
           f"50% {quarters[2]:.1f}, 75% {quarters[3]:.1f}, end {quarters[4]:.1f}; max {max(rss):.1f}")
 PY
     if [ "$kind" = postgres ] && [ -n "${STATEMENTS:-}" ]; then
+        psql "$url" -tAc "SELECT 'commits: ' || xact_commit || ', WAL syncs: ' || (SELECT wal_sync FROM pg_stat_wal)
+            FROM pg_stat_database WHERE datname = current_database()"
         psql "$url" -c "SELECT calls, round(total_exec_time::numeric, 1) AS total_ms, round(mean_exec_time::numeric, 3) AS mean_ms, rows,
             left(regexp_replace(query, '\s+', ' ', 'g'), 90) AS query
             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -16,7 +16,7 @@ extension SQLStore: OutboundQueueStore {
         // joining and sorting the whole queue for each batch (about 12 ms).
         var due: SQLQueryString = """
             SELECT q.id FROM messages q
-            WHERE q.status = 'queued'
+            WHERE q.status = 'queued' AND q.direction = 'outbound'
               AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= \(bind: now))
               AND (q.lease_expires_at IS NULL OR q.lease_expires_at < \(bind: now))
               AND (SELECT c.status FROM unit_whatsapp_connections c
@@ -28,16 +28,24 @@ extension SQLStore: OutboundQueueStore {
         // The index messages_outbound_due_idx holds the queued rows in this order (migration 0005).
         due += " ORDER BY q.queued_at, q.id LIMIT \(unsafeRaw: String(limit))"
         if dialect == .postgres { due += " FOR UPDATE OF q SKIP LOCKED" }
-        // One statement: atomic on its own on PostgreSQL (one round trip instead of three); SQLite
-        // takes the write lock first (BEGIN IMMEDIATE), so that a concurrent writer cannot make it fail.
         let claim: SQLQueryString = """
             UPDATE messages SET lease_owner = \(bind: owner), lease_expires_at = \(bind: until), updated_at = \(bind: now)
             WHERE id IN (\(due))
             RETURNING \(unsafeRaw: Self.updatedMessageColumns),
                 (SELECT ct.phone FROM contacts ct WHERE ct.id = messages.contact_id) AS phone
             """
-        let run: @Sendable (any SQLDatabase) async throws -> [any SQLRow] = { sql in try await sql.raw(claim).all() }
-        let rows = dialect == .postgres ? try await driver.read(run) : try await driver.transaction(run)
+        let rows = try await driver.transaction { sql in
+            if dialect == .postgres {
+                // Walk the index in queue order, whatever the statistics say. They are usually from a
+                // moment when few messages were queued (the normal state); after a burst (10,000
+                // queued by a script) the planner may then read every queued row and sort them for
+                // each batch: 25 ms instead of 1 ms per claim, measured.
+                try await sql.raw("""
+                    SELECT set_config('enable_sort', 'off', true), set_config('enable_bitmapscan', 'off', true)
+                    """).run()
+            }
+            return try await sql.raw(claim).all()
+        }
         return try rows.map { row in QueuedOutbound(message: try Self.message(from: row), phone: try row.optional("phone")) }
             .sorted { Self.queueOrder($0.message) < Self.queueOrder($1.message) }
     }
@@ -59,7 +67,7 @@ extension SQLStore: OutboundQueueStore {
                 SELECT q.unit_id, u.slug, count(*) AS queued FROM messages q
                 JOIN units u ON u.id = q.unit_id
                 LEFT JOIN unit_whatsapp_connections c ON c.unit_id = q.unit_id AND c.provider = q.provider AND c.status = 'connected'
-                WHERE q.status = 'queued' AND c.id IS NULL
+                WHERE q.status = 'queued' AND q.direction = 'outbound' AND c.id IS NULL
                 GROUP BY q.unit_id, u.slug
                 """).all().map { row in
                 OutboundWaitingUnit(
