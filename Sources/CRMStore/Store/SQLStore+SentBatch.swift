@@ -36,7 +36,10 @@ extension SQLStore {
             if index > 0 { values += ", " }
             values += "(\(bind: record.id), \(bind: record.externalId), \(bind: record.date), \(bind: record.attempts))"
         }
-        // VALUES names its columns column1…column4 on both dialects.
+        // VALUES names its columns column1…column4 on both dialects. "No other row holds the id" is a
+        // scalar subquery, not NOT EXISTS: PostgreSQL plans NOT EXISTS as an anti-join, which (with
+        // statistics from before a burst) it ran on the unit and provider only, reading every row
+        // of the unit for each record; the subquery always looks up all three columns of the key.
         let rows = try await sql.raw("""
             UPDATE messages SET status = 'sent', external_id = v.external_id, sent_at = v.sent_at, retry_count = v.attempts,
                 lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, error_code = NULL, error_message = NULL,
@@ -44,8 +47,8 @@ extension SQLStore {
             FROM (SELECT column1 AS id, column2 AS external_id, column3 AS sent_at, column4 AS attempts
                   FROM (VALUES \(values)) AS x) AS v
             WHERE messages.id = v.id AND messages.status = 'queued'
-              AND NOT EXISTS (SELECT 1 FROM messages e WHERE e.unit_id = messages.unit_id AND e.provider = messages.provider
-                              AND e.external_id = v.external_id)
+              AND (SELECT e.id FROM messages e WHERE e.unit_id = messages.unit_id AND e.provider = messages.provider
+                   AND e.external_id = v.external_id) IS NULL
             RETURNING messages.id, messages.unit_id, messages.provider,
                 CASE WHEN EXISTS (SELECT 1 FROM pending_message_statuses p WHERE p.unit_id = messages.unit_id
                                   AND p.provider = messages.provider AND p.external_id = messages.external_id) THEN 1 ELSE 0 END AS waiting
