@@ -882,9 +882,9 @@ _crm_webhook() {
 
 _crm_webhook_serve() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--no-worker --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -908,6 +908,9 @@ _crm_webhook_serve() {
         return
         ;;
     '--db-pool-size')
+        return
+        ;;
+    '--worker-concurrency')
         return
         ;;
     '--database')
@@ -984,9 +987,9 @@ _crm_webhook_replay() {
 
 _crm_serve() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--no-worker --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -1010,6 +1013,9 @@ _crm_serve() {
         return
         ;;
     '--db-pool-size')
+        return
+        ;;
+    '--worker-concurrency')
         return
         ;;
     '--database')

@@ -13,16 +13,19 @@ package struct WebhookServer: Sendable {
     let databaseCheck: @Sendable () async -> Bool
     let logger: Logger
     package let metrics: MetricsRegistry
+    /// Sends the outbound queue beside the HTTP server; `nil` with `--no-worker`.
+    let outboundWorker: OutboundWorker?
 
     package init(
         configuration: ListenerConfiguration, ingestion: WebhookIngestion, databaseCheck: @escaping @Sendable () async -> Bool,
-        logger: Logger, metrics: MetricsRegistry = MetricsRegistry()
+        logger: Logger, metrics: MetricsRegistry = MetricsRegistry(), outboundWorker: OutboundWorker? = nil
     ) {
         self.configuration = configuration
         self.ingestion = ingestion
         self.databaseCheck = databaseCheck
         self.logger = logger
         self.metrics = metrics
+        self.outboundWorker = outboundWorker
     }
 
     func router() -> Router<ListenerContext> {
@@ -37,8 +40,9 @@ package struct WebhookServer: Sendable {
         return router
     }
 
-    /// Serves until SIGTERM or SIGINT, then stops accepting, lets requests in flight finish (up
-    /// to the grace period) and returns. `onListening` gets the bound port (0 picks a free one).
+    /// Serves (and runs the outbound worker) until SIGTERM or SIGINT, then stops the worker's claims
+    /// and lets its sends in flight finish, stops accepting and lets requests in flight finish (all
+    /// within the grace period), and returns. `onListening` gets the bound port (0 picks a free one).
     /// With `stopsOnSignals: false` the signals are left to the caller, and `until` returning
     /// starts the same graceful stop (`crm demo` handles Ctrl-C itself and stops the listener
     /// with the rest of the demo).
@@ -52,8 +56,12 @@ package struct WebhookServer: Sendable {
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
+        // The group stops its services in reverse order: the worker first, while the server still
+        // takes the receipts of its last sends.
+        var services: [any Service] = [app]
+        if let outboundWorker { services.append(OutboundWorkerService(worker: outboundWorker)) }
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [], logger: logger
+            services: services, gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [], logger: logger
         )
         // Requests in flight get this long to finish; then they are cancelled, so the process
         // always exits within the 10 s a service manager waits before SIGKILL.

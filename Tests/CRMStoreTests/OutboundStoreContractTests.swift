@@ -6,89 +6,115 @@ import Testing
 
 @testable import CRMStore
 
-/// `recordSent` when the provider's echo of the send (Evolution's `send.message`, stored by a
-/// listener as a message sent from the phone) arrives before the send is recorded: one message.
-@Suite("Outbound store contract: the echo before the record")
+/// Recording sends, on every database kind.
+@Suite("Outbound store contract")
 struct OutboundStoreContractTests {
     let t0 = Date(timeIntervalSince1970: 1_790_000_000)
-    static let phone = "5511998765432"
 
-    func echo(unit: UUID, externalId: String, body: String, at date: Date) -> IncomingMessage {
-        IncomingMessage(
-            unitId: unit, provider: .evolution, externalId: externalId, phone: Self.phone, lid: nil, senderName: nil,
-            fromMe: true, kind: .text, body: body, sentAt: date, receivedAt: date
-        )
+    func count(_ database: CRMDatabase, _ query: SQLQueryString) async throws -> Int {
+        try await database.withUnsafeSQL { sql in try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? -1 }
     }
 
-    /// A unit and one queued, claimed message to `phone`.
-    func queued(_ store: SQLStore) async throws -> (unit: BusinessUnit, message: Message) {
-        let unit = try await UnitService(store: store).create(name: "Loja")
-        let request = OutboundRequest(
-            unitId: unit.id, provider: .evolution, phone: Self.phone, body: "Chegou?", clientMessageId: "pedido-1", queuedAt: t0
-        )
-        guard case .created(let message) = try await store.enqueueOutbound(request) else {
-            Issue.record("not created")
-            throw CancellationError()
-        }
-        #expect(try await store.claimOutbound(id: message.id, owner: "me", until: t0 + 120, now: t0))
-        return (unit, message)
-    }
-
-    func rows(_ database: CRMDatabase) async throws -> [(id: UUID, clientId: String?, status: String)] {
-        try await database.withUnsafeSQL { sql in
-            try await sql.raw("SELECT id, client_message_id, status FROM messages").all().map {
-                (try $0.uuid("id"), try $0.optional("client_message_id", as: String.self), try $0.decode(column: "status", as: String.self))
-            }
-        }
-    }
-
-    @Test("the echo and its receipts came first: folded into the sent message, which ends read", arguments: TestDatabaseKind.stores)
+    @Test("the provider's echo stored before the send was recorded is folded into the message, with its receipts",
+          arguments: TestDatabaseKind.stores)
     func echoFirst(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
-            let (unit, message) = try await queued(store)
-            #expect(try await store.storeIncomingMessage(echo(unit: unit.id, externalId: "3EB0AA", body: "Chegou?", at: t0 + 1)) != .duplicate)
-            let delivered = MessageStatusUpdate(unitId: unit.id, provider: .evolution, externalId: "3EB0AA", status: .delivered, occurredAt: t0 + 2)
-            #expect(try await store.applyMessageStatus(delivered) == .advanced(to: .delivered), "applied to the echo")
-            let read = MessageStatusUpdate(unitId: unit.id, provider: .evolution, externalId: "3EB0AA", status: .read, occurredAt: t0 + 4)
+            let loja = try await UnitService(store: store).create(name: "Loja")
+            let request = OutboundRequest(
+                unitId: loja.id, provider: .evolution, phone: "5511998765432", body: "Chegou?", clientMessageId: "pedido-1", queuedAt: t0)
+            guard case .created(let queued) = try await store.enqueueOutbound(request) else { throw CRMError.conflict("pedido-1") }
+            #expect(try await store.claimOutbound(id: queued.id, owner: "send", until: t0.addingTimeInterval(120), now: t0))
 
-            try await store.recordSent(id: message.id, externalId: "3EB0AA", attempts: 1, at: t0 + 3)
-            let stored = try await rows(database)
-            #expect(stored.count == 1, "\(stored)")
-            #expect(stored.first?.id == message.id && stored.first?.clientId == "pedido-1")
-            let sent = try #require(try await store.outboundMessage(id: message.id))
-            #expect(sent.state == .delivered && sent.externalId == "3EB0AA" && sent.retryCount == 1)
-            #expect(sent.sentAt == t0 + 3 && sent.deliveredAt == t0 + 2)
-            #expect(try await store.applyMessageStatus(read) == .advanced(to: .read), "later receipts find the message by its id")
+            // The listener applies `send.message` (fromMe) and a DELIVERY_ACK before the send call returns.
+            let echo = IncomingMessage(
+                unitId: loja.id, provider: .evolution, externalId: "3EB0ECHO", phone: "5511998765432", lid: nil, senderName: nil,
+                fromMe: true, kind: .text, body: "Chegou?", sentAt: t0.addingTimeInterval(1), receivedAt: t0.addingTimeInterval(1))
+            guard case .stored = try await store.storeIncomingMessage(echo) else { throw CRMError.conflict("echo") }
+            let delivered = MessageStatusUpdate(
+                unitId: loja.id, provider: .evolution, externalId: "3EB0ECHO", status: .delivered, occurredAt: t0.addingTimeInterval(2))
+            #expect(try await store.applyMessageStatus(delivered) == .advanced(to: .delivered))
+            #expect(try await count(database, "SELECT count(*) AS n FROM messages") == 2)
+
+            try await store.recordSent(id: queued.id, externalId: "3EB0ECHO", attempts: 1, at: t0.addingTimeInterval(3))
+            let message = try #require(try await store.outboundMessage(id: queued.id))
+            #expect(message.state == .delivered && message.externalId == "3EB0ECHO" && message.retryCount == 1)
+            #expect(message.deliveredAt == t0.addingTimeInterval(2) && message.sentAt != nil)
+            #expect(try await count(database, "SELECT count(*) AS n FROM messages") == 1, "the echo is the same message")
             let last = try await database.withUnsafeSQL { sql in
-                try await sql.raw("SELECT last_message_id FROM conversations").all().map { try $0.optional("last_message_id", as: UUID.self) }
+                try await sql.raw("SELECT last_message_id FROM conversations").first()?.uuid("last_message_id")
             }
-            #expect(last == [message.id], "the conversation shows the sent message, not the dropped echo")
+            #expect(last == queued.id)
+
+            // A later read receipt finds the message by the provider's id.
+            let read = MessageStatusUpdate(
+                unitId: loja.id, provider: .evolution, externalId: "3EB0ECHO", status: .read, occurredAt: t0.addingTimeInterval(4))
+            #expect(try await store.applyMessageStatus(read) == .advanced(to: .read))
+            // Recording again (a retried record) changes nothing.
+            try await store.recordSent(id: queued.id, externalId: "3EB0ECHO", attempts: 1, at: t0.addingTimeInterval(5))
+            #expect(try await store.outboundMessage(id: queued.id)?.state == .read)
         }
     }
 
-    @Test("no echo yet: recorded sent, and the echo that follows is the same message", arguments: TestDatabaseKind.stores)
-    func echoAfter(kind: TestDatabaseKind) async throws {
+    @Test("an inbound message or another send holding the provider id is never taken for an echo", arguments: TestDatabaseKind.stores)
+    func notAnEcho(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
-            let (unit, message) = try await queued(store)
-            try await store.recordSent(id: message.id, externalId: "3EB0BB", attempts: 1, at: t0 + 1)
-            #expect(try await store.storeIncomingMessage(echo(unit: unit.id, externalId: "3EB0BB", body: "Chegou?", at: t0 + 1)) == .duplicate)
-            let stored = try await rows(database)
-            #expect(stored.count == 1 && stored.first?.status == "sent", "\(stored)")
+            let loja = try await UnitService(store: store).create(name: "Loja")
+            var ids: [UUID] = []
+            for key in ["a", "b"] {
+                let request = OutboundRequest(
+                    unitId: loja.id, provider: .evolution, phone: "5511998765432", body: "texto", clientMessageId: key, queuedAt: t0)
+                guard case .created(let message) = try await store.enqueueOutbound(request) else { throw CRMError.conflict(key) }
+                ids.append(message.id)
+            }
+            try await store.recordSent(id: ids[0], externalId: "3EB0SAME", attempts: 1, at: t0)
+            await #expect(throws: StoreError.self) {
+                try await store.recordSent(id: ids[1], externalId: "3EB0SAME", attempts: 1, at: t0)
+            }
+            #expect(try await store.outboundMessage(id: ids[0])?.state == .sent)
+            #expect(try await store.outboundMessage(id: ids[1])?.state == .queued)
         }
     }
 
-    @Test("a message sent from the phone with another id stays a message of its own", arguments: TestDatabaseKind.stores)
-    func otherEcho(kind: TestDatabaseKind) async throws {
+    @Test("a batch of sends recorded together: plain, with a receipt waiting, behind an echo, and one no longer queued",
+          arguments: TestDatabaseKind.stores)
+    func batch(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
             let store = database.store
-            let (unit, message) = try await queued(store)
-            #expect(try await store.storeIncomingMessage(echo(unit: unit.id, externalId: "PHONE1", body: "do celular", at: t0 + 1)) != .duplicate)
-            try await store.recordSent(id: message.id, externalId: "3EB0CC", attempts: 1, at: t0 + 2)
-            let stored = try await rows(database)
-            #expect(stored.count == 2, "\(stored)")
-            #expect(try await store.outboundMessage(id: message.id)?.state == .sent)
+            let loja = try await UnitService(store: store).create(name: "Loja")
+            var ids: [UUID] = []
+            for index in 0..<4 {
+                let request = OutboundRequest(
+                    unitId: loja.id, provider: .evolution, phone: "551199876543\(index)", body: "texto \(index)",
+                    clientMessageId: "k\(index)", queuedAt: t0.addingTimeInterval(Double(index)))
+                guard case .created(let message) = try await store.enqueueOutbound(request) else { throw CRMError.conflict("k") }
+                ids.append(message.id)
+            }
+            // 1: a read receipt arrived before the send was recorded; 2: the echo was stored first; 3: failed meanwhile.
+            #expect(try await store.applyMessageStatus(MessageStatusUpdate(
+                unitId: loja.id, provider: .evolution, externalId: "X1", status: .read, occurredAt: t0.addingTimeInterval(9))) == .pending)
+            let echo = IncomingMessage(
+                unitId: loja.id, provider: .evolution, externalId: "X2", phone: "5511998765432", lid: nil, senderName: nil,
+                fromMe: true, kind: .text, body: "texto 2", sentAt: t0, receivedAt: t0)
+            guard case .stored = try await store.storeIncomingMessage(echo) else { throw CRMError.conflict("echo") }
+            try await store.recordFailed(id: ids[3], attempts: 1, code: "401", error: "refused", at: t0)
+
+            try await store.recordSent((0..<4).map { SentRecord(id: ids[$0], externalId: "X\($0)", attempts: 1, date: t0.addingTimeInterval(10)) })
+            let states = try await ids.asyncMap { try await store.outboundMessage(id: $0) }
+            #expect(states.map { $0?.state } == [.sent, .read, .sent, .failed])
+            #expect(states.map { $0?.externalId } == ["X0", "X1", "X2", nil])
+            #expect(states[0]?.sentAt == t0.addingTimeInterval(10) && states[0]?.retryCount == 1)
+            #expect(try await count(database, "SELECT count(*) AS n FROM messages") == 4, "the echo folded into its message")
+            #expect(try await count(database, "SELECT count(*) AS n FROM pending_message_statuses") == 0)
         }
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }

@@ -9,26 +9,21 @@ package struct SendService: Sendable {
 
     let store: any SendStore
     let now: @Sendable () -> Date
-    /// Pause after attempt n (1-based) before the next: exponential with jitter.
-    let backoff: @Sendable (Int) -> Duration
+    /// The provider call and its record, shared with the listener's outbound worker.
+    let delivery: OutboundDelivery
 
-    package static let maxAttempts = 3
+    package static let maxAttempts = OutboundDelivery.maxAttempts
     package static let maxTextLength = 4_096
-    /// How long one sender may hold a message before another may take it over (it crashed).
-    static let leaseSeconds: TimeInterval = 120
+    static let leaseSeconds = OutboundDelivery.leaseSeconds
 
+    /// `backoff`: the pause after attempt n (1-based) before the next, exponential with jitter.
     package init(
         store: any SendStore, now: @escaping @Sendable () -> Date = { Date() },
-        backoff: @escaping @Sendable (Int) -> Duration = SendService.defaultBackoff
+        backoff: @escaping @Sendable (Int) -> Duration = OutboundDelivery.defaultBackoff
     ) {
         self.store = store
         self.now = now
-        self.backoff = backoff
-    }
-
-    /// 0.5 s, 1 s (× 0.5…1 jitter).
-    package static func defaultBackoff(_ attempt: Int) -> Duration {
-        .milliseconds(Int(500.0 * pow(2, Double(attempt - 1)) * Double.random(in: 0.5...1)))
+        delivery = OutboundDelivery(store: store, now: now, backoff: backoff)
     }
 
     package struct Outcome: Sendable {
@@ -122,32 +117,26 @@ package struct SendService: Sendable {
                        createdNow: createdNow)
     }
 
-    /// Up to `maxAttempts` calls in all (counting earlier ones); retryable failures wait and retry,
-    /// the others fail at once.
+    /// Up to `maxAttempts` calls in all (counting earlier ones, by any process): after a failure
+    /// that may pass, waits the backoff and takes the lease again; other failures are final.
     private func attempt(_ message: Message, to phone: String, connection: WhatsAppConnection, provider: any WhatsAppProvider)
         async throws -> Message
     {
-        var attempts = message.retryCount
+        var message = message
         while true {
-            attempts += 1
-            do {
-                let externalId = try await provider.deliver(message, to: phone, instance: connection.instanceName)
-                try await store.recordSent(id: message.id, externalId: externalId, attempts: attempts, at: now())
+            switch try await delivery.deliver(message, to: phone, connection: connection, provider: provider) {
+            case .sent:
                 return try await store.outboundMessage(id: message.id) ?? message
-            } catch let error as ProviderError {
-                if error.isRetryable && attempts < Self.maxAttempts {
-                    let pause = backoff(attempts)
-                    try await store.recordRetry(
-                        id: message.id, attempts: attempts, error: error.message, nextAttemptAt: now().addingTimeInterval(pause.seconds), at: now())
-                    try await Task.sleep(for: pause)
-                    let date = now()
-                    guard try await store.claimOutbound(
-                        id: message.id, owner: "retry-\(message.id)", until: date.addingTimeInterval(Self.leaseSeconds), now: date)
-                    else { return try await waitForOutcome(message.id) }
-                    continue
-                }
-                try await store.recordFailed(id: message.id, attempts: attempts, code: error.status.map(String.init), error: error.message, at: now())
-                throw SendFailure(message: try await store.outboundMessage(id: message.id) ?? message, error: error.error)
+            case .failed(_, let error):
+                throw SendFailure(message: try await store.outboundMessage(id: message.id) ?? message, error: error)
+            case .retry(_, let pause, _):
+                try await Task.sleep(for: pause)
+                let date = now()
+                guard try await store.claimOutbound(
+                    id: message.id, owner: "retry-\(message.id)", until: date.addingTimeInterval(Self.leaseSeconds), now: date)
+                else { return try await waitForOutcome(message.id) }
+                // A listener's worker may have made a call meanwhile: count from the record.
+                message = try await store.outboundMessage(id: message.id) ?? message
             }
         }
     }
@@ -172,10 +161,4 @@ package struct SendService: Sendable {
 package struct SendFailure: Error, Sendable {
     package let message: Message
     package let error: CRMError
-}
-
-extension Duration {
-    var seconds: TimeInterval {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
 }

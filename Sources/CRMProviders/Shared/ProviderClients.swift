@@ -37,10 +37,12 @@ package enum ProviderClients {
     /// Seconds a provider request may take (15 by default): `CRM_PROVIDER_TIMEOUT`.
     package static let timeoutVariable = "CRM_PROVIDER_TIMEOUT"
 
+    /// `maxConnections`: requests to the provider at once (8 by default).
     package static func make(
-        _ settings: ProviderSettings, environment: [String: String] = ProcessInfo.processInfo.environment
+        _ settings: ProviderSettings, environment: [String: String] = ProcessInfo.processInfo.environment, maxConnections: Int? = nil
     ) throws -> ProviderHandle {
-        let http = try httpConfiguration(environment)
+        var http = try httpConfiguration(environment)
+        if let maxConnections { http.maxConnections = maxConnections }
         switch settings {
         case .evolution:
             guard let url = nonEmpty(environment[evolutionURLVariable]) else {

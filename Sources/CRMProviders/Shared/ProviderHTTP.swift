@@ -14,6 +14,9 @@ package struct ProviderHTTPConfiguration: Sendable {
     package var retry: ProviderRetryPolicy
     /// Bodies larger than this are refused (a provider never sends more).
     package var maxResponseBytes: Int
+    /// Connections open at once to the provider's host: requests beyond wait for one. The
+    /// listener's outbound worker raises it to its concurrency.
+    package var maxConnections: Int = 8
 
     package init(
         connectTimeout: Duration = .seconds(5), requestTimeout: Duration = .seconds(15),
@@ -78,6 +81,7 @@ package final class ProviderHTTPClient: Sendable {
             // the pool's retry would hold a refused connection until the connect timeout.
             config.connectionPool.retryConnectionEstablishment = false
             config.redirectConfiguration = .disallow
+            config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, configuration.maxConnections)
             self.client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: config)
             self.ownsClient = true
         }

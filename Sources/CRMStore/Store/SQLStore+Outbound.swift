@@ -56,69 +56,20 @@ extension SQLStore: OutboundStore {
         }
     }
 
-    /// Records the provider's id and `sent`. The provider's echo of this very send (Evolution's
-    /// `send.message`) may reach a listener before this record: stored then as a message sent from
-    /// the phone under the same provider id, it is this message, so it is folded in (with the
-    /// receipts it got) rather than failing on the unique key. On PostgreSQL an echo committed while
-    /// this transaction ran makes the first try fail on that key; the second sees it and folds it.
+    /// The provider's echo of the send (Evolution's `send.message`, a `fromMe` message) may reach
+    /// the listener before this record and be stored as a message of its own under the same provider
+    /// id: it is the same message, so it is folded into this one (see `SQLStore+SendEcho.swift`). On
+    /// PostgreSQL an echo committed at the same instant surfaces as a unique violation: the
+    /// transaction runs again and folds it.
     package func recordSent(id: UUID, externalId: String, attempts: Int, at date: Date) async throws {
-        do {
-            try await recordSentOnce(id: id, externalId: externalId, attempts: attempts, at: date)
-        } catch StoreError.uniqueViolation {
-            try await recordSentOnce(id: id, externalId: externalId, attempts: attempts, at: date)
-        }
-    }
-
-    private func recordSentOnce(id: UUID, externalId: String, attempts: Int, at date: Date) async throws {
-        let lock: SQLQueryString = dialect == .postgres ? "FOR UPDATE" : ""
-        try await driver.transaction { sql in
-            guard let own = try await sql.raw("""
-                SELECT unit_id, provider, conversation_id FROM messages WHERE id = \(bind: id) AND status = 'queued' \(lock)
-                """).first(),
-                let provider = ProviderKind(rawValue: try own.decode(column: "provider", as: String.self))
-            else { return }
-            let unitId = try own.uuid("unit_id")
-            let echo = try await Self.foldEcho(sql, into: id, conversationId: try own.uuid("conversation_id"), unitId: unitId,
-                                               provider: provider, externalId: externalId, lock: lock)
-            try await sql.raw("""
-                UPDATE messages SET status = 'sent', external_id = \(bind: externalId), sent_at = \(bind: date),
-                    retry_count = \(bind: attempts), lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL,
-                    error_code = NULL, error_message = NULL, updated_at = \(bind: date)
-                WHERE id = \(bind: id)
-                """).run()
-            // The receipts the echo got, then those that came before any message had this id.
-            for update in echo {
-                _ = try await Self.advance(sql, messageId: id, update: update, now: date)
+        for round in 1...3 {
+            do {
+                return try await driver.transaction { sql in
+                    try await Self.recordSent(sql, id: id, externalId: externalId, attempts: attempts, at: date)
+                }
+            } catch StoreError.uniqueViolation where round < 3 {
+                continue
             }
-            try await Self.applyPendingStatuses(sql, unitId: unitId, provider: provider, externalId: externalId, now: date)
-        }
-    }
-
-    /// Deletes the echo of message `id` (an outbound message with `externalId` and no client message
-    /// id: stored from the provider's webhook) and returns the receipts it had, to apply to `id`. A
-    /// conversation that showed the echo as its last message shows `id` instead.
-    private static func foldEcho(
-        _ sql: any SQLDatabase, into id: UUID, conversationId: UUID, unitId: UUID, provider: ProviderKind, externalId: String,
-        lock: SQLQueryString
-    ) async throws -> [MessageStatusUpdate] {
-        guard let echo = try await sql.raw("""
-            SELECT id, conversation_id, delivered_at, read_at FROM messages
-            WHERE unit_id = \(bind: unitId) AND provider = \(bind: provider.rawValue) AND external_id = \(bind: externalId)
-              AND direction = 'outbound' AND client_message_id IS NULL AND id <> \(bind: id) \(lock)
-            """).first()
-        else { return [] }
-        let echoId = try echo.uuid("id")
-        let sameConversation = try echo.uuid("conversation_id") == conversationId
-        try await sql.raw("""
-            UPDATE conversations SET last_message_id = \(bind: sameConversation ? id : nil)
-            WHERE last_message_id = \(bind: echoId)
-            """).run()
-        try await sql.raw("DELETE FROM messages WHERE id = \(bind: echoId)").run()
-        let receipts: [(MessageStatus, Date?)] = [
-            (.delivered, try echo.optional("delivered_at", as: Date.self)), (.read, try echo.optional("read_at", as: Date.self)),
-        ]
-        return receipts.compactMap { status, date in
-            date.map { MessageStatusUpdate(unitId: unitId, provider: provider, externalId: externalId, status: status, occurredAt: $0) }
         }
     }
 

@@ -23,6 +23,11 @@ struct WebhookServeCommand: AsyncParsableCommand {
             CRM_DB_POOL_SIZE, else 10), so that webhooks are stored in parallel; on SQLite, writes take \
             turns on one connection. Several listeners may share one PostgreSQL database. On SIGTERM or SIGINT the listener \
             stops accepting, finishes the requests in flight and exits 0.
+
+            The outbound worker runs beside it (--no-worker turns it off): it sends the messages `crm send \
+            --queue` stored, and those a crashed `crm send` left queued, with the same retry rules (3 \
+            attempts in all), up to --worker-concurrency at once. Messages of a unit that is not connected \
+            stay queued until it is. Listeners sharing a PostgreSQL database never send a message twice.
             """,
         aliases: []
     )
@@ -48,6 +53,12 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL connections the listener may open (default: CRM_DB_POOL_SIZE, else 10; unused on SQLite).")
     var dbPoolSize: Int?
 
+    @Flag(help: "Do not run the outbound worker: queued messages stay queued.")
+    var noWorker = false
+
+    @Option(help: "Messages the outbound worker sends at once (1–256).")
+    var workerConcurrency: Int = OutboundWorker.Configuration().concurrency
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     static let defaultPoolSize = 10
@@ -58,6 +69,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
         }
         if let port, !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535.") }
         if let dbPoolSize, !(1...500).contains(dbPoolSize) { throw ValidationError("--db-pool-size must be between 1 and 500.") }
+        guard (1...256).contains(workerConcurrency) else { throw ValidationError("--worker-concurrency must be between 1 and 256.") }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical.")
         }
@@ -83,6 +95,9 @@ struct WebhookServeCommand: AsyncParsableCommand {
                 logger.notice("applied webhooks left pending by a previous run", metadata: ["count": "\(recovered)"])
             }
             let database = context.database
+            let metrics = MetricsRegistry()
+            let worker = noWorker ? nil : context.outboundWorker(
+                configuration: OutboundWorker.Configuration(concurrency: workerConcurrency), logger: logger, metrics: metrics)
             let server = WebhookServer(
                 configuration: ListenerConfiguration(
                     host: host, port: port,
@@ -90,12 +105,13 @@ struct WebhookServeCommand: AsyncParsableCommand {
                     perUnitLimit: RateLimitConfiguration(requestsPerSecond: rateLimitUnit, burst: max(1, Int(rateLimitUnit * 2)))
                 ),
                 ingestion: ingestion,
-                databaseCheck: { (try? await database.ping()) != nil }, logger: logger
+                databaseCheck: { (try? await database.ping()) != nil }, logger: logger, metrics: metrics, outboundWorker: worker
             )
             try await server.run(onListening: { bound in
                 logger.notice("crm listening", metadata: [
                     "url": "http://\(host):\(bound)", "database": "\(database.location.displayName)",
                     "connections": "\(database.connectionLimit)",
+                    "outboundWorker": worker == nil ? "off" : "on (\(workerConcurrency) at once)",
                 ])
             })
             logger.notice("crm stopped")
