@@ -83,11 +83,7 @@ extension SQLStore: OutboundQueueStore {
         (message.queuedAt ?? message.createdAt, message.id.uuidString)
     }
 
-    /// `messageColumns` qualified by the table's own name, as an UPDATE's RETURNING names them on both dialects.
-    static let updatedMessageColumns: String = messageColumns.split(separator: ",")
-        .map { column in
-            let name = column.trimmingCharacters(in: .whitespacesAndNewlines)
-            return "messages." + (name.hasPrefix("m.") ? String(name.dropFirst(2)) : name)
-        }
-        .joined(separator: ", ")
+    /// `messageColumns` qualified by the table's own name, as an UPDATE's RETURNING names them on
+    /// both dialects (every `m.` becomes `messages.`, inside expressions such as the CAST too).
+    static let updatedMessageColumns: String = messageColumns.replacing(/\bm\./, with: "messages.")
 }
