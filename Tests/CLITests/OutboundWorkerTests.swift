@@ -173,7 +173,7 @@ struct OutboundWorkerTests {
                     try await f.count("SELECT count(*) AS n FROM messages WHERE status = 'queued'") == 0
                 }
             }
-            #expect(await f.pairing.simulator.sentMessages().map(\.text) == ["Em voo", "Na fila 1", "Na fila 2"])
+            #expect(await f.pairing.simulator.sentMessages().map(\.text).sorted() == ["Em voo", "Na fila 1", "Na fila 2"])
         }
     }
 
