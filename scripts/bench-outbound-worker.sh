@@ -9,10 +9,8 @@
 #                       dropped and created again); not needed with DATABASES=sqlite
 #   CRM_BINARY          a built crm (default: swift build -c release first)
 #   MESSAGES=10000 CONTACTS=1000 CONCURRENCY=32 POOL_SIZE=10 DATABASES="postgres sqlite"
-#   WEBHOOKS=none       none: the simulator posts no webhooks (the worker alone is measured);
-#                       listener: it posts send.message and the three receipts of every send to the same
-#                       listener, as in production (the listener then also stores 4 webhooks per message)
 #   LISTENER_ARGS       more arguments for crm webhook serve
+#   ROUNDS=1            queue the same messages again this many times in all, on the same listener (memory over time)
 #   STATEMENTS=1        PostgreSQL: the statements' time from pg_stat_statements (the server must preload it)
 #   PROFILE=dir         also record 10 s of the listener with perf (dir/perf-<db>.data) and top (dir/cpu-<db>.txt)
 set -euo pipefail
@@ -21,8 +19,8 @@ for tool in psql sqlite3 python3 curl; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install postgresql-client sqlite3 python3 curl)" >&2; exit 1; }
 done
 MESSAGES=${MESSAGES:-10000} CONTACTS=${CONTACTS:-1000} CONCURRENCY=${CONCURRENCY:-32} POOL_SIZE=${POOL_SIZE:-10}
-DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_outbound} WEBHOOKS=${WEBHOOKS:-none}
-LISTENER_ARGS=${LISTENER_ARGS:-}
+DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_outbound}
+LISTENER_ARGS=${LISTENER_ARGS:-} ROUNDS=${ROUNDS:-1}
 if [[ " $DATABASES " == *" postgres "* ]]; then
     : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md), or DATABASES=sqlite}"
 fi
@@ -63,7 +61,7 @@ pids+=($simulator)
 export EVOLUTION_API_URL="http://127.0.0.1:$(wait_for "$work/simulator.out" 'http://127\.0\.0\.1:([0-9]+)')"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "crm: $("$CRM_BINARY" --version); messages: $MESSAGES to $CONTACTS contacts; --worker-concurrency $CONCURRENCY; pool: $POOL_SIZE; webhooks: $WEBHOOKS"
+echo "crm: $("$CRM_BINARY" --version); messages: $MESSAGES to $CONTACTS contacts; --worker-concurrency $CONCURRENCY; pool: $POOL_SIZE; the simulator posts no webhooks"
 if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
     echo "postgres: $(psql "$BENCH_POSTGRES_URL" -tAc "SELECT 'PostgreSQL ' || current_setting('server_version') || ', fsync=' || current_setting('fsync')
         || ', synchronous_commit=' || current_setting('synchronous_commit') || ', shared_buffers=' || current_setting('shared_buffers')")"
@@ -136,7 +134,8 @@ for kind in $DATABASES; do
     "$CRM_BINARY" whatsapp connect --unit "bench-$kind" --no-wait --json --database "$url" --base-url "http://127.0.0.1:9" >/dev/null
     curl -fsS -X POST "$EVOLUTION_API_URL/_simulator/instances/crm-bench-$kind/scan" >/dev/null
     "$CRM_BINARY" whatsapp status --unit "bench-$kind" --database "$url" >/dev/null  # records "connected"
-    # No webhooks unless asked: the listener would store 4 per message besides sending.
+    # No webhooks: the listener would also store 4 per message (send.message and three receipts), which
+    # scripts/bench-listener.sh measures; here the worker is measured alone.
     curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench-$kind" -H "apikey: $EVOLUTION_API_KEY" -H 'Content-Type: application/json' \
         -d '{"webhook": {"url": "http://127.0.0.1:9", "enabled": false}}' >/dev/null
     sent_before=$(curl -fsS "$EVOLUTION_API_URL/_simulator/sent" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))')
@@ -150,12 +149,7 @@ for kind in $DATABASES; do
     listener=$!
     pids+=($listener)
     started=$(date +%s.%N)
-    base="http://127.0.0.1:$(wait_for "$work/listener-$kind.log" 'url=http://127\.0\.0\.1:([0-9]+)')"
-    if [ "$WEBHOOKS" = listener ]; then
-        hook=$("$CRM_BINARY" webhook url --unit "bench-$kind" --database "$url" --base-url "$base" --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["url"])')
-        curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench-$kind" -H "apikey: $EVOLUTION_API_KEY" -H 'Content-Type: application/json' \
-            -d "{\"webhook\": {\"url\": \"$hook\", \"enabled\": true}}" >/dev/null
-    fi
+    wait_for "$work/listener-$kind.log" 'url=http://127\.0\.0\.1:([0-9]+)' >/dev/null
     if [ -n "${PROFILE:-}" ]; then
         mkdir -p "$PROFILE"
         (sleep 1; perf record -F 499 -g -p "$listener" -o "$PROFILE/perf-$kind.data" -- sleep 10 >/dev/null 2>&1) &
@@ -172,8 +166,8 @@ for kind in $DATABASES; do
         sleep 0.5
     done
     finished=$(date +%s.%N)
-    # CPU time used for the run (utime + stime): the listener, the simulator and, on PostgreSQL, the
-    # listener's backends (which also served the 0.5 s polls of this script: a few ms).
+    # CPU time used for the run (utime + stime): the listener and the simulator since the listener
+    # listened, and on PostgreSQL the backends of the listener's pool since they opened.
     listener_cpu=$(( $(cpu_ticks "$listener") - cpu_start ))
     simulator_cpu=$(( $(cpu_ticks "$simulator") - sim_start ))
     backends_cpu=0
@@ -219,6 +213,15 @@ PY
             FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
             ORDER BY total_exec_time DESC LIMIT 12"
     fi
+    # More rounds on the same listener: the same messages queued again, to see whether memory levels off.
+    for round in $(seq 2 "$ROUNDS"); do
+        query "UPDATE messages SET status = 'queued', external_id = NULL, sent_at = NULL, retry_count = 0,
+            lease_owner = NULL, lease_expires_at = NULL" >/dev/null
+        while [ "$(query "SELECT count(*) FROM messages WHERE status = 'queued'")" != 0 ]; do sleep 0.5; done
+        seconds=$(query "SELECT $span FROM messages")
+        echo "  round $round: $(python3 -c "print(f'{($MESSAGES - 1) / $seconds:,.0f}')") messages/s;" \
+            "RSS $(awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$listener/status") MiB at the end"
+    done
     kill -TERM "$listener"
     wait "$listener" || true
 done

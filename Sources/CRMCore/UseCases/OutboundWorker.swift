@@ -17,7 +17,8 @@ package struct OutboundWorker: Sendable {
     package struct Configuration: Sendable {
         /// Provider calls in flight at most.
         package var concurrency: Int
-        /// Messages claimed at once at least (when that many are due): claims stay few under load.
+        /// The batch claimed ahead of the sends (the concurrency when that is larger); the next claim
+        /// comes when half a batch of room is free, so that claims stay few under load.
         package var minimumBatch: Int
         /// Pause before looking again when nothing was due (a full batch is followed at once).
         package var idlePoll: Duration
