@@ -145,7 +145,9 @@ struct OutboundWorkerTests {
             try await f.withListener(["--no-worker"]) { listener in try await f.connect(webhooksTo: listener) }
             var ids: [String] = []
             for text in ["Em voo", "Na fila 1", "Na fila 2"] { ids.append(try await f.queue(text)) }
-            await f.pairing.simulator.injectFault(.delay(milliseconds: 2_500), count: 1)
+            // Held long enough for a loaded machine to see all three claimed, and well inside the 8 s
+            // the listener gives a send in flight when it stops.
+            await f.pairing.simulator.injectFault(.delay(milliseconds: 5_000), count: 1)
             // One send at a time: the first is held by the simulator, the other two wait claimed in the worker.
             let listener = try await f.startListener(["--worker-concurrency", "1"])
             do {
