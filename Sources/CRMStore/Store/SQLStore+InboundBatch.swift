@@ -170,7 +170,7 @@ extension SQLStore: InboundBatchStore {
                 let entry = newest[conversation]!
                 summaries.append([
                     .text(conversation.uuidString), .text(entry.id.uuidString),
-                    .text(entry.message.body.map { String($0.prefix(100)) } ?? "[\(entry.message.kind.rawValue)]"),
+                    .text(Self.conversationPreview(entry.message)),
                     .number(entry.message.sentAt.timeIntervalSince1970), .number(entry.inbound.timeIntervalSince1970),
                     .number(entry.message.receivedAt.timeIntervalSince1970),
                 ])

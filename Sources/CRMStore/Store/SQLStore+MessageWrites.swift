@@ -132,12 +132,17 @@ extension SQLStore: MessageWriteStore {
         MessageStatus.allCases.firstIndex(of: status) ?? 0
     }
 
+    /// What a conversation shows of its last message: the text's start, or the kind in brackets.
+    static func conversationPreview(_ message: IncomingMessage) -> String {
+        message.body.map { String($0.prefix(100)) } ?? "[\(message.kind.rawValue)]"
+    }
+
     /// Keeps the conversation's last message (when this one is newer) and last inbound time, in one
     /// UPDATE: each CASE compares with the row as it was before it (both dialects evaluate SET that way).
     static func summarize(_ sql: any SQLDatabase, conversationId: UUID, messageId: UUID, message: IncomingMessage, now: Date)
         async throws
     {
-        let preview = message.body.map { String($0.prefix(100)) } ?? "[\(message.kind.rawValue)]"
+        let preview = conversationPreview(message)
         let newer: SQLQueryString = "(last_message_at IS NULL OR last_message_at <= \(bind: message.sentAt))"
         let inbound: SQLQueryString = message.fromMe
             ? ""
