@@ -20,10 +20,12 @@ struct OutboundFixture {
 
     var databaseURL: String { pairing.base.databaseURL }
 
-    /// `crm webhook serve` on this database with the pairing environment; the caller stops it.
-    func startListener(_ arguments: [String] = []) async throws -> ListenerProcess {
+    /// `crm webhook serve` on this database with the pairing environment, less the variables named
+    /// in `without`; the caller stops it.
+    func startListener(_ arguments: [String] = [], without: [String] = []) async throws -> ListenerProcess {
         var environment = pairing.base.cli.environment
         environment.merge(pairing.environment) { _, new in new }
+        for name in without { environment.removeValue(forKey: name) }
         return try await ListenerProcess.start(databaseURL: databaseURL, environment: environment, extraArguments: arguments)
     }
 

@@ -139,6 +139,31 @@ struct OutboundWorkerTests {
         }
     }
 
+    @Test("a unit whose provider cannot be opened (EVOLUTION_API_URL unset): its messages stay queued, untouched, logged once")
+    func providerUnavailable() async throws {
+        try await OutboundFixture.with(.sqlite) { f in
+            try await f.withListener(["--no-worker"]) { listener in try await f.connect(webhooksTo: listener) }
+            let id = try await f.queue("Sem servidor")
+            let listener = try await f.startListener(without: ["EVOLUTION_API_URL"])
+            do {
+                let line = "cannot send a unit's queued messages"
+                try await f.eventually("the worker's complaint", listener) { listener.logText.contains(line) }
+                // Several claims' worth of time: the unit is left aside, not claimed and logged again.
+                try await Task.sleep(for: .seconds(1))
+                #expect(listener.logText.components(separatedBy: line).count == 2, "logged once:\n\(listener.logText)")
+                #expect(listener.logText.contains("EVOLUTION_API_URL is not set"))
+                let shown = try await f.show(id)
+                #expect(shown["status"] as? String == "queued" && shown["retryCount"] as? Int == 0, "\(shown)")
+                #expect(try await f.count("SELECT count(*) AS n FROM messages WHERE lease_owner IS NOT NULL") == 0, "given back")
+                #expect(await f.pairing.simulator.sentMessages().isEmpty)
+                #expect(await listener.stop() == 0)
+            } catch {
+                _ = await listener.stop()
+                throw error
+            }
+        }
+    }
+
     @Test("SIGTERM while a send is in flight: it finishes and is recorded, the claimed messages not started go back, exit 0")
     func gracefulStop() async throws {
         try await OutboundFixture.with(.sqlite) { f in

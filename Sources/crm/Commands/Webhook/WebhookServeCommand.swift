@@ -27,7 +27,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
             The outbound worker runs beside it (--no-worker turns it off): it sends the messages `crm send \
             --queue` stored, and those a crashed `crm send` left queued, with the same retry rules (3 \
             attempts in all), up to --worker-concurrency at once. Messages of a unit that is not connected \
-            stay queued until it is. Listeners sharing a PostgreSQL database never send a message twice.
+            stay queued until it is. Listeners sharing a PostgreSQL database never send a message twice. \
+            On SIGTERM or SIGINT the worker stops first: it claims no more and finishes its sends in flight.
             """,
         aliases: []
     )
