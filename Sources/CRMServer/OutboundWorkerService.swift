@@ -1,4 +1,5 @@
 import CRMCore
+import Logging
 import NIOConcurrencyHelpers
 import ServiceLifecycle
 
@@ -8,6 +9,7 @@ import ServiceLifecycle
 /// message is claimed again).
 struct OutboundWorkerService: Service {
     let worker: OutboundWorker
+    let logger: Logger
 
     func run() async throws {
         let stopping = NIOLockedValueBox(false)
@@ -15,6 +17,7 @@ struct OutboundWorkerService: Service {
             await worker.run(isStopping: { stopping.withLockedValue { $0 } })
         } onGracefulShutdown: {
             stopping.withLockedValue { $0 = true }
+            logger.notice("stopping: the outbound worker claims no more and finishes its sends in flight")
         }
     }
 }

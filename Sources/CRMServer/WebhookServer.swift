@@ -59,7 +59,7 @@ package struct WebhookServer: Sendable {
         // The group stops its services in reverse order: the worker first, while the server still
         // takes the receipts of its last sends.
         var services: [any Service] = [app]
-        if let outboundWorker { services.append(OutboundWorkerService(worker: outboundWorker)) }
+        if let outboundWorker { services.append(OutboundWorkerService(worker: outboundWorker, logger: logger)) }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [], logger: logger
         )

@@ -25,10 +25,15 @@ enum ControlRoutes {
         }
         group.post("/faults") { request, _ in
             guard let body = try await request.jsonBody(), let fault = SimulatorFault(body) else {
-                return SimulatorReply.control(400, "expected {\"status\":500} | {\"delayMs\":N} | {\"html\":true} | {\"garbage\":true}, with \"count\"").response
+                return SimulatorReply.control(400, "expected {\"status\":500} | {\"delayMs\":N} | {\"hold\":true} | {\"html\":true} | {\"garbage\":true}, with \"count\"").response
             }
             await state.addFault(fault, count: body["count"]?.intValue ?? 1)
             return SimulatorReply.ok(["queued": true]).response
+        }
+        group.post("/faults/release") { _, _ in
+            let held = await state.heldCount
+            await state.releaseHeld()
+            return SimulatorReply.ok(["released": .int(held)]).response
         }
         group.delete("/faults") { _, _ in
             await state.clearFaults()

@@ -136,6 +136,12 @@ package actor EvolutionSimulator {
 
     package func injectFault(_ fault: SimulatorFault, count: Int = 1) async { await state.addFault(fault, count: count) }
 
+    /// How many API calls a `.hold` fault is holding now.
+    package func heldRequestCount() async -> Int { await state.heldCount }
+
+    /// Lets every call held by a `.hold` fault go on, to be handled normally.
+    package func releaseHeldRequests() async { await state.releaseHeld() }
+
     package func updateSettings(_ change: @Sendable (inout SimulatorSettings) -> Void) async {
         await state.mutateSettings(change)
     }

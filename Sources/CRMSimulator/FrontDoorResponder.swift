@@ -20,6 +20,9 @@ struct FrontDoorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
                 return garbageJSON(status: status)
             case .html(let status):
                 return htmlPage(status: status)
+            case .hold:
+                await state.hold()
+                if await state.isStopping { return SimulatorReply.error(EvolutionErrors.serverError(503)).response }
             case .delay(let milliseconds):
                 // In slices, so that stopping the simulator is not held up by a 20 s "timeout" fault.
                 var remaining = milliseconds

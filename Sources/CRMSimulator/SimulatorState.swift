@@ -24,6 +24,8 @@ actor SimulatorState {
     private var background: [Int: Task<Void, Never>] = [:]
     private var nextBackgroundId = 0
     private var isShutDown = false
+    /// Requests held by a `.hold` fault, resumed by `releaseHeld()` or `shutdown`.
+    private var held: [CheckedContinuation<Void, Never>] = []
     /// Whether `shutdown` ran: requests held by a delay fault give up.
     var isStopping: Bool { isShutDown }
 
@@ -61,6 +63,21 @@ actor SimulatorState {
         faults[0].remaining -= 1
         if faults[0].remaining <= 0 { faults.removeFirst() }
         return fault
+    }
+
+    /// Suspends the calling request until `releaseHeld()` or `shutdown`.
+    func hold() async {
+        guard !isShutDown else { return }
+        await withCheckedContinuation { held.append($0) }
+    }
+
+    /// How many requests a `.hold` fault is holding now.
+    var heldCount: Int { held.count }
+
+    func releaseHeld() {
+        let waiting = held
+        held.removeAll()
+        waiting.forEach { $0.resume() }
     }
 
     // MARK: webhooks
@@ -144,6 +161,7 @@ actor SimulatorState {
     /// Stops timers and pending work, and cancels webhooks not yet delivered.
     func shutdown() {
         isShutDown = true
+        releaseHeld()
         pairingTimers.values.flatMap { $0 }.forEach { $0.cancel() }
         pairingTimers.removeAll()
         background.values.forEach { $0.cancel() }

@@ -170,18 +170,22 @@ struct OutboundWorkerTests {
             try await f.withListener(["--no-worker"]) { listener in try await f.connect(webhooksTo: listener) }
             var ids: [String] = []
             for text in ["Em voo", "Na fila 1", "Na fila 2"] { ids.append(try await f.queue(text)) }
-            // Held long enough for a loaded machine to see all three claimed, and well inside the 8 s
-            // the listener gives a send in flight when it stops.
-            await f.pairing.simulator.injectFault(.delay(milliseconds: 5_000), count: 1)
+            // The simulator holds the first send until the listener has been told to stop.
+            await f.pairing.simulator.injectFault(.hold, count: 1)
             // One send at a time: the first is held by the simulator, the other two wait claimed in the worker.
             let listener = try await f.startListener(["--worker-concurrency", "1"])
             do {
-                try await f.eventually("all three claimed by the worker", listener) {
-                    try await f.count("SELECT count(*) AS n FROM messages WHERE status = 'queued' AND lease_owner LIKE 'worker-%'") == 3
+                try await f.eventually("the first send held and all three claimed by the worker", listener) {
+                    guard await f.pairing.simulator.heldRequestCount() == 1 else { return false }
+                    return try await f.count("SELECT count(*) AS n FROM messages WHERE status = 'queued' AND lease_owner LIKE 'worker-%'") == 3
                 }
-                let status = await listener.stop()
+                listener.process.terminate()
+                try await f.eventually("the worker told to stop", listener) { listener.logText.contains("outbound worker claims no more") }
+                await f.pairing.simulator.releaseHeldRequests()
+                let status = await listener.process.exitStatus(within: 15)
                 #expect(status == 0, "\(listener.logText.suffix(2000))")
             } catch {
+                await f.pairing.simulator.releaseHeldRequests()
                 _ = await listener.stop()
                 throw error
             }

@@ -36,7 +36,7 @@ struct EvolutionClientTests {
     ) async throws {
         let simulator = EvolutionSimulator(configuration: .init(
             apiKey: Self.apiKey, settings: settings,
-            webhookRetry: WebhookRetryPolicy(maxAttempts: 1, firstBackoffMs: 10, timeoutMs: 500)
+            webhookRetry: WebhookRetryPolicy(maxAttempts: 1, firstBackoffMs: 10, timeoutMs: 15_000)
         ), logger: quietLogger)
         let port = try await simulator.start()
         let client = try EvolutionClient(

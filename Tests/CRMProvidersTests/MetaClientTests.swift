@@ -56,7 +56,7 @@ struct MetaClientTests {
     ) async throws {
         let simulator = EvolutionSimulator(configuration: .init(
             apiKey: "evo-key-unused-by-meta", settings: settings,
-            webhookRetry: WebhookRetryPolicy(maxAttempts: 1, firstBackoffMs: 10, timeoutMs: 500)
+            webhookRetry: WebhookRetryPolicy(maxAttempts: 1, firstBackoffMs: 10, timeoutMs: 15_000)
         ), logger: quietLogger)
         let port = try await simulator.start()
         await simulator.addMetaNumber(MetaNumberConfiguration(

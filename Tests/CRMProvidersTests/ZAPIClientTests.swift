@@ -40,7 +40,7 @@ struct ZAPIClientTests {
     ) async throws {
         let simulator = EvolutionSimulator(configuration: .init(
             apiKey: EvolutionClientTests.apiKey, settings: settings,
-            webhookRetry: WebhookRetryPolicy(maxAttempts: 1, firstBackoffMs: 10, timeoutMs: 500)
+            webhookRetry: WebhookRetryPolicy(maxAttempts: 1, firstBackoffMs: 10, timeoutMs: 15_000)
         ), logger: EvolutionClientTests.quietLogger)
         let port = try await simulator.start()
         #expect(await simulator.provisionZAPIInstance(instanceId: instanceId, token: Self.token, clientToken: accountClientToken))

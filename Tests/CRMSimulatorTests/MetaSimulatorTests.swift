@@ -24,7 +24,7 @@ struct MetaHarness {
         try await receiver.start()
         let simulator = EvolutionSimulator(configuration: .init(
             apiKey: SimulatorHarness.apiKey, settings: settings,
-            webhookRetry: WebhookRetryPolicy(maxAttempts: 3, firstBackoffMs: 20, timeoutMs: 5_000)
+            webhookRetry: WebhookRetryPolicy(maxAttempts: 3, firstBackoffMs: 20, timeoutMs: 30_000)
         ), logger: SimulatorHarness.quietLogger)
         let port = try await simulator.start()
         let harness = MetaHarness(simulator: simulator, receiver: receiver, baseURL: "http://127.0.0.1:\(port)")

@@ -37,7 +37,7 @@ struct SimulatorHarness {
         let collector = WebhookCollector()
         try await collector.start()
         let simulator = EvolutionSimulator(configuration: .init(
-            apiKey: apiKey, settings: settings, webhookRetry: WebhookRetryPolicy(maxAttempts: 3, firstBackoffMs: 20, timeoutMs: 2_000)
+            apiKey: apiKey, settings: settings, webhookRetry: WebhookRetryPolicy(maxAttempts: 3, firstBackoffMs: 20, timeoutMs: 15_000)
         ), logger: quietLogger)
         let port = try await simulator.start()
         let harness = SimulatorHarness(simulator: simulator, collector: collector, baseURL: "http://127.0.0.1:\(port)")
