@@ -102,7 +102,7 @@ struct MigrationTests {
             return Set(matches)
         }
         #expect(tables(.sqlite) == tables(.postgres))
-        #expect(tables(.sqlite).count == 11, "the ten tables of 0001 and pending_message_statuses (0004)")
+        #expect(tables(.sqlite).count == 12, "the ten tables of 0001 and pending_message_statuses (0004), unit_send_pacing (0007)")
     }
 
     private func tableNames(_ database: CRMDatabase) async throws -> Set<String> {

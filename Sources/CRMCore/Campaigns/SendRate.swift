@@ -11,8 +11,17 @@ package struct SendRate: Sendable, Equatable, CustomStringConvertible {
         self.period = period
     }
 
-    /// Parses `N/s`, `N/min` or `N/h` (also `N/sec`, `N/m`, `N/hour`).
+    /// No pacing at all: for benchmarks against the simulator, or a provider that paces itself.
+    package static let unlimited = SendRate(count: 1_000_000, period: .seconds(1))
+
+    package var isUnlimited: Bool { self == .unlimited }
+
+    /// Parses `N/s`, `N/min` or `N/h` (also `N/sec`, `N/m`, `N/hour`), or `unlimited`.
     package init(parsing text: String) throws {
+        if text.trimmingCharacters(in: .whitespaces).lowercased() == "unlimited" {
+            self = .unlimited
+            return
+        }
         let pieces = text.trimmingCharacters(in: .whitespaces).lowercased().split(separator: "/", omittingEmptySubsequences: false)
         guard pieces.count == 2, let count = Int(pieces[0].trimmingCharacters(in: .whitespaces)), count > 0 else {
             throw CRMError.invalidInput("'\(text.prefix(40))' is not a rate: write it as N/s, N/min or N/h (for example 20/min).")
@@ -35,7 +44,8 @@ package struct SendRate: Sendable, Equatable, CustomStringConvertible {
     package var interval: Duration { period / count }
 
     package var description: String {
-        switch period {
+        if isUnlimited { return "unlimited" }
+        return switch period {
         case .seconds(1): "\(count)/s"
         case .seconds(60): "\(count)/min"
         case .seconds(3_600): "\(count)/h"

@@ -79,7 +79,7 @@ package struct OutboundDelivery: Sendable {
 }
 
 extension Duration {
-    var seconds: TimeInterval {
+    package var seconds: TimeInterval {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -201,10 +201,6 @@ extension SQLStore: InboundBatchStore {
     }
 
     /// A time column of a batch table (seconds since 1970) as the dialect stores times.
-    private func time(_ column: String) -> SQLQueryString {
-        dialect == .postgres ? "to_timestamp(\(unsafeRaw: column))" : "\(unsafeRaw: column)"
-    }
-
     private static func messageKey(_ unit: UUID, _ provider: String, _ externalId: String) -> String {
         "\(unit.uuidString)|\(provider)|\(externalId)"
     }

@@ -3,7 +3,8 @@ import Foundation
 import SQLKit
 
 extension SQLStore: OutboundQueueStore {
-    /// One UPDATE whose subquery picks the due messages. On PostgreSQL the subquery locks what it
+    /// One UPDATE whose subquery picks the due messages. A campaign's messages are its dispatchers'
+    /// (`CampaignDispatcher`): the worker never takes them. On PostgreSQL the subquery locks what it
     /// picks with `FOR UPDATE … SKIP LOCKED`: a concurrent claimer skips those rows instead of
     /// waiting for them, so concurrent claims get disjoint sets. On SQLite the statement runs in
     /// the write transaction (`BEGIN IMMEDIATE`), which one connection holds at a time.
@@ -16,7 +17,7 @@ extension SQLStore: OutboundQueueStore {
         // joining and sorting the whole queue for each batch (about 12 ms).
         var due: SQLQueryString = """
             SELECT q.id FROM messages q
-            WHERE q.status = 'queued' AND q.direction = 'outbound'
+            WHERE q.status = 'queued' AND q.direction = 'outbound' AND q.campaign_id IS NULL
               AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= \(bind: now))
               AND (q.lease_expires_at IS NULL OR q.lease_expires_at < \(bind: now))
               AND (SELECT c.status FROM unit_whatsapp_connections c
@@ -67,7 +68,7 @@ extension SQLStore: OutboundQueueStore {
                 SELECT q.unit_id, u.slug, count(*) AS queued FROM messages q
                 JOIN units u ON u.id = q.unit_id
                 LEFT JOIN unit_whatsapp_connections c ON c.unit_id = q.unit_id AND c.provider = q.provider AND c.status = 'connected'
-                WHERE q.status = 'queued' AND q.direction = 'outbound' AND c.id IS NULL
+                WHERE q.status = 'queued' AND q.direction = 'outbound' AND q.campaign_id IS NULL AND c.id IS NULL
                 GROUP BY q.unit_id, u.slug
                 """).all().map { row in
                 OutboundWaitingUnit(

@@ -1,0 +1,246 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Sends one running campaign until no recipient is left, it is paused or cancelled (by this
+/// process or another), or `isStopping()` says so.
+///
+/// It claims a few recipients at a time (leased, so that other dispatchers of the campaign take
+/// others), reserves the unit's send slots for them (`CampaignStore.reserveSendSlots`, shared by
+/// every process), and sends each group whose slots fall together (a "wave") when its time comes:
+/// the attempt is committed before the provider call (`startAttempts`), the outcomes after. A
+/// failure that may pass puts the recipient back with its next attempt due later; the third
+/// failed attempt fails it. A live dispatcher renews its claims; a dead one's expire, and are taken
+/// back as pending (not started) or uncertain (started).
+package struct CampaignDispatcher: Sendable {
+    package struct Configuration: Sendable {
+        /// Recipients in flight (waiting for their slot or being sent) at most.
+        package var concurrency: Int
+        /// How long a claim lasts unless renewed, and how often this dispatcher renews its own.
+        package var lease: Duration
+        package var renewInterval: Duration
+        /// How often the campaign's status is read (a pause or cancel from another process).
+        package var statusInterval: Duration
+        /// Pause before claiming again when nothing was due.
+        package var idlePause: Duration
+        /// Pause after the database failed.
+        package var errorPause: Duration
+
+        package init(
+            concurrency: Int = 32, lease: Duration = .seconds(30), renewInterval: Duration = .seconds(10),
+            statusInterval: Duration = .seconds(1), idlePause: Duration = .milliseconds(250), errorPause: Duration = .seconds(1)
+        ) {
+            self.concurrency = max(1, concurrency)
+            self.lease = lease
+            self.renewInterval = renewInterval
+            self.statusInterval = statusInterval
+            self.idlePause = idlePause
+            self.errorPause = errorPause
+        }
+    }
+
+    /// Why `run` returned.
+    package enum Ending: String, Sendable, Equatable {
+        case completed, paused, cancelled, stopped
+    }
+
+    /// What the dispatcher is waiting for, for the operator.
+    package enum Event: Sendable, Equatable {
+        case outsideWindow(opensAt: Date)
+        case storeUnavailable(String)
+    }
+
+    let store: any CampaignStore
+    let provider: any WhatsAppProvider
+    let connection: WhatsAppConnection
+    let timeZone: TimeZone
+    let configuration: Configuration
+    let logger: Logger
+    let now: @Sendable () -> Date
+    let backoff: @Sendable (Int) -> Duration
+    /// The lease owner this dispatcher's claims carry.
+    let owner = "dispatch-\(UUID().uuidString.lowercased())"
+
+    package init(
+        store: any CampaignStore, provider: any WhatsAppProvider, connection: WhatsAppConnection, timeZone: TimeZone,
+        configuration: Configuration = Configuration(), logger: Logger, now: @escaping @Sendable () -> Date = { Date() },
+        backoff: @escaping @Sendable (Int) -> Duration = OutboundDelivery.defaultBackoff
+    ) {
+        self.store = store
+        self.provider = provider
+        self.connection = connection
+        self.timeZone = timeZone
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+        self.backoff = backoff
+    }
+
+    /// Recipients whose slots fall together, sent at once.
+    struct Wave: Sendable {
+        var slot: Date
+        var recipients: [ClaimedRecipient]
+    }
+
+    private enum Event_: Sendable {
+        case waveDone(Int)
+        case tick
+    }
+
+    /// Sends `campaign` (already marked running) and returns why it stopped. Waves not started
+    /// when it stops give their recipients back; waves being sent finish and record their outcome.
+    package func run(
+        _ campaign: Campaign, isStopping: @escaping @Sendable () -> Bool, onEvent: @escaping @Sendable (Event) -> Void = { _ in }
+    ) async -> Ending {
+        let halt = HaltFlag()
+        let pacing = campaign.pacing
+        let perSecond = Double(pacing.rate.count) / pacing.rate.period.seconds
+        var ending = Ending.stopped
+        await withTaskGroup(of: Event_.self) { group in
+            var inFlight = 0
+            var ticking = false
+            var lastStatus = Date.distantPast
+            var lastRenew = now()
+            /// Waits for a wave to finish, or a second at most (so that the status is read meanwhile).
+            func waitForProgress() async {
+                if !ticking {
+                    ticking = true
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(1))
+                        return .tick
+                    }
+                }
+                switch await group.next() {
+                case .waveDone(let count): inFlight -= count
+                case .tick: ticking = false
+                case nil: break
+                }
+            }
+            func pause(_ duration: Duration) async {
+                if inFlight > 0 { await waitForProgress() } else { try? await Task.sleep(for: duration) }
+            }
+
+            while !isStopping() && !Task.isCancelled {
+                let date = now()
+                if date.timeIntervalSince(lastStatus) >= configuration.statusInterval.seconds {
+                    do {
+                        let status = try await store.campaign(id: campaign.id)?.status ?? .cancelled
+                        lastStatus = date
+                        if let end = Self.ending(for: status) {
+                            ending = end
+                            break
+                        }
+                    } catch {
+                        report(error, onEvent)
+                        await pause(configuration.errorPause)
+                        continue
+                    }
+                }
+                if date.timeIntervalSince(lastRenew) >= configuration.renewInterval.seconds {
+                    do {
+                        try await store.renewRecipientClaims(owner: owner, until: date.addingTimeInterval(configuration.lease.seconds), now: date)
+                        lastRenew = date
+                    } catch {
+                        report(error, onEvent)
+                    }
+                }
+                if let window = pacing.window, !window.contains(date, in: timeZone) {
+                    onEvent(.outsideWindow(opensAt: window.nextOpening(after: date, in: timeZone)))
+                    await pause(.seconds(1))
+                    continue
+                }
+                let room = configuration.concurrency - inFlight
+                guard room > 0 else {
+                    await waitForProgress()
+                    continue
+                }
+                // About a second of sends ahead: a stopped dispatcher leaves few reserved slots unused.
+                let limit = pacing.rate.isUnlimited ? room : min(room, max(1, Int(perSecond.rounded(.up))))
+                let claimed: [ClaimedRecipient]
+                do {
+                    claimed = try await store.claimRecipients(
+                        campaignId: campaign.id, limit: limit, owner: owner, until: date.addingTimeInterval(configuration.lease.seconds),
+                        now: date)
+                } catch {
+                    report(error, onEvent)
+                    await pause(configuration.errorPause)
+                    continue
+                }
+                if claimed.isEmpty {
+                    if inFlight == 0, (try? await store.completeCampaignIfDone(id: campaign.id, at: date)) == true {
+                        ending = .completed
+                        break
+                    }
+                    await pause(configuration.idlePause)
+                    continue
+                }
+                let slots: [Date]
+                if pacing.rate.isUnlimited {
+                    slots = Array(repeating: date, count: claimed.count)
+                } else {
+                    do {
+                        slots = try await store.reserveSendSlots(unitId: campaign.unitId, count: claimed.count, pacing: pacing, now: date)
+                    } catch {
+                        report(error, onEvent)
+                        try? await store.releaseRecipients(ids: claimed.map(\.id), owner: owner, at: date)
+                        await pause(configuration.errorPause)
+                        continue
+                    }
+                }
+                for wave in Self.waves(claimed, slots: slots) {
+                    let jitter = Self.jitter(pacing)
+                    group.addTask {
+                        await send(wave, after: jitter, halt: halt, isStopping: isStopping)
+                        return .waveDone(wave.recipients.count)
+                    }
+                    inFlight += wave.recipients.count
+                }
+            }
+            halt.set()
+            while await group.next() != nil {}
+        }
+        return ending
+    }
+
+    /// The end a campaign's status calls for; `nil` while it is running.
+    static func ending(for status: CampaignStatus) -> Ending? {
+        switch status {
+        case .running: nil
+        case .paused, .draft: .paused
+        case .cancelled: .cancelled
+        case .completed: .completed
+        }
+    }
+
+    /// Consecutive recipients whose slots are within 5 ms of the wave's first.
+    static func waves(_ recipients: [ClaimedRecipient], slots: [Date]) -> [Wave] {
+        var waves: [Wave] = []
+        for (recipient, slot) in zip(recipients, slots) {
+            if let last = waves.last, slot.timeIntervalSince(last.slot) < 0.005 {
+                waves[waves.count - 1].recipients.append(recipient)
+            } else {
+                waves.append(Wave(slot: slot, recipients: [recipient]))
+            }
+        }
+        return waves
+    }
+
+    /// A random delay inside the slot: never more than the interval, so the average rate holds.
+    static func jitter(_ pacing: CampaignPacing) -> TimeInterval {
+        let most = min(pacing.jitter.seconds, pacing.rate.interval.seconds)
+        return most > 0 ? Double.random(in: 0...most) : 0
+    }
+
+    private func report(_ error: any Error, _ onEvent: @Sendable (Event) -> Void) {
+        let message = (error as? CRMError)?.message ?? "the database did not answer"
+        logger.error("campaign dispatch: database error", metadata: ["error": "\(error)"])
+        onEvent(.storeUnavailable(message))
+    }
+}
+
+/// Set once when the dispatcher stops: waves that have not started give their recipients back.
+final class HaltFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
+}
