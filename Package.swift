@@ -138,7 +138,7 @@ let package = Package(
         // Benchmarks (run by scripts/, never by the test suite).
         .executableTarget(name: "QRBenchmark", dependencies: ["QRCode"], path: "Benchmarks/QRBenchmark"),
         .executableTarget(
-            name: "CSVImportBenchmark", dependencies: ["CRMImport", "CRMCore"], path: "Benchmarks/CSVImportBenchmark",
+            name: "CSVImportBenchmark", dependencies: ["CRMImport", "CRMCore", .product(name: "CSV", package: "CSV.swift")], path: "Benchmarks/CSVImportBenchmark",
             swiftSettings: swiftSettings
         ),
 

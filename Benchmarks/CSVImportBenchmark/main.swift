@@ -1,11 +1,13 @@
 // Times RecipientsCSV.read on a generated recipients file: reading the CSV and RecipientImport's rules
 // (normalization, rejected rows, duplicates), no database. Prints the median, min and max of several
-// rounds, the counts it found, and the process's peak memory.
+// rounds, the counts it found, and the process's peak memory; and, as the floor, CSV.swift alone
+// reading the same file (Foundation's file InputStream, rows counted, nothing else).
 //
 // Usage: CSVImportBenchmark [rows] [rounds]   (build with -c release; scripts/bench-csv-import.sh runs it)
 
 import CRMCore
 import CRMImport
+import CSV
 import Foundation
 
 let arguments = CommandLine.arguments
@@ -63,16 +65,39 @@ let expected = try generate(rows: rowCount, at: file)
 let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int ?? 0
 let memoryBefore = peakMemoryMiB()
 
-let clock = ContinuousClock()
-var seconds: [Double] = []
+/// The CPU time this process has used, in seconds: on a shared machine the wall-clock time of a round also
+/// holds the time other processes had the core, the CPU time does not.
+func cpuSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The sorted wall-clock and CPU times of `rounds` runs of `body`, in seconds.
+func measure(_ body: () throws -> Void) rethrows -> (wall: [Double], cpu: [Double]) {
+    let clock = ContinuousClock()
+    var wall: [Double] = []
+    var cpu: [Double] = []
+    for _ in 0..<rounds {
+        let cpuBefore = cpuSeconds()
+        let elapsed = try clock.measure(body)
+        cpu.append(cpuSeconds() - cpuBefore)
+        wall.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+    return (wall.sorted(), cpu.sorted())
+}
+
 var last: RecipientImport?
 var progressCalls = 0
-for _ in 0..<rounds {
+let times = try measure {
     last = nil
-    let elapsed = try clock.measure {
-        last = try RecipientsCSV.read(path: file.path, defaultCountryCode: "55") { _ in progressCalls += 1 }
-    }
-    seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    last = try RecipientsCSV.read(path: file.path, defaultCountryCode: "55") { _ in progressCalls += 1 }
+}
+var libraryRows = 0
+let libraryTimes = try measure {
+    let reader = try CSVReader(stream: InputStream(fileAtPath: file.path)!, delimiter: ";")
+    libraryRows = 0
+    while reader.next() != nil { libraryRows += 1 }
 }
 let result = last!
 guard result.rejected.count == expected.invalid, result.duplicates == expected.duplicates,
@@ -81,9 +106,13 @@ else {
     print("MISMATCH: \(result.recipients.count) recipients, \(result.rejected.count) rejected, \(result.duplicates) duplicates")
     exit(1)
 }
-seconds.sort()
 func ms(_ value: Double) -> String { String(format: "%.0f ms", value * 1000) }
+func summary(_ times: (wall: [Double], cpu: [Double])) -> String {
+    "median \(ms(times.wall[rounds / 2])), min \(ms(times.wall[0])), max \(ms(times.wall[rounds - 1])); "
+        + "CPU time median \(ms(times.cpu[rounds / 2])), min \(ms(times.cpu[0]))"
+}
 print("rows: \(rowCount), file: \(String(format: "%.1f", Double(size) / 1_048_576)) MiB; "
     + "recipients \(result.recipients.count), rejected \(result.rejected.count), duplicates \(result.duplicates)")
-print("read + RecipientImport, \(rounds) rounds: median \(ms(seconds[rounds / 2])), min \(ms(seconds[0])), max \(ms(seconds[rounds - 1]))")
+print("RecipientsCSV.read (CSV.swift + line numbers + RecipientImport), \(rounds) rounds: \(summary(times))")
+print("CSV.swift alone (\(libraryRows) records), \(rounds) rounds: \(summary(libraryTimes))")
 print(String(format: "peak memory: %.0f MiB (%.0f MiB before the first read, with the generated text)", peakMemoryMiB(), memoryBefore))

@@ -98,6 +98,16 @@ struct RecipientsCSVFormatTests {
         #expect(imported.rejected.isEmpty)
     }
 
+    @Test("cells are trimmed of spaces, tabs, no-break spaces and quoted newlines; inner spaces stay")
+    func trimmedCells() throws {
+        let files = try CSVFiles()
+        let imported = try files.read("phone;name;city\n  11 99876-0001\t; Maria Silva ;\u{00A0}São Paulo\u{00A0}\n\u{00A0}+55 21 98765-0002;\"\nAna\n\";Rio\n")
+        #expect(imported.recipients.map(\.phone) == ["5511998760001", "5521987650002"])
+        #expect(imported.recipients.map(\.name) == ["Maria Silva", "Ana"])
+        #expect(imported.recipients[0].variables["city"] == "São Paulo")
+        #expect(imported.recipients[0].variables["phone"] == "11 99876-0001")
+    }
+
     @Test("--phone-column picks the column; the country is the unit's")
     func phoneColumnAndCountry() throws {
         let files = try CSVFiles()
