@@ -32,7 +32,7 @@ package enum RecipientsCSV {
     package struct Progress: Sendable, Equatable {
         /// Bytes of the file read so far; the library reads up to 64 KiB ahead of the rows it returned.
         package var bytesRead: Int
-        /// The file's size.
+        /// The file's size when it was opened (never less than `bytesRead`).
         package var totalBytes: Int
         /// Records after the header, blank lines not counted.
         package var rows: Int
