@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // QR encoder (ISO/IEC 18004) and its renderers. No dependency.
@@ -43,6 +44,13 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Reading files that people bring (a campaign's recipients CSV) into CRMCore's import rules.
+        .target(
+            name: "CRMImport",
+            dependencies: ["CRMCore", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
 
@@ -129,6 +137,10 @@ let package = Package(
 
         // Benchmarks (run by scripts/, never by the test suite).
         .executableTarget(name: "QRBenchmark", dependencies: ["QRCode"], path: "Benchmarks/QRBenchmark"),
+        .executableTarget(
+            name: "CSVImportBenchmark", dependencies: ["CRMImport", "CRMCore", .product(name: "CSV", package: "CSV.swift")], path: "Benchmarks/CSVImportBenchmark",
+            swiftSettings: swiftSettings
+        ),
 
         // Helpers shared by the test targets: fresh SQLite files and PostgreSQL databases, running the binary.
         .target(
@@ -140,6 +152,7 @@ let package = Package(
 
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "CRMTestSupport"]),
         .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CRMImportTests", dependencies: ["CRMImport", "CRMCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CRMServerTests",
             dependencies: ["CRMServer", "CRMCore", "CRMProviders", "CRMTestSupport", .product(name: "Crypto", package: "swift-crypto")],

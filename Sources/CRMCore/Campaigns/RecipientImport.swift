@@ -53,7 +53,7 @@ package struct RecipientImport: Sendable {
 
     /// Adds one record, which starts on `line` of the file.
     package mutating func add(_ fields: [String], line: Int) {
-        let raw = phoneIndex < fields.count ? fields[phoneIndex].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        let raw = phoneIndex < fields.count ? fields[phoneIndex].trimming(.whitespacesAndNewlines) : ""
         guard !raw.isEmpty else {
             rejected.append(Rejected(line: line, reason: "no phone number"))
             return
@@ -66,12 +66,12 @@ package struct RecipientImport: Sendable {
             duplicates += 1
             return
         }
-        var variables: [String: String] = [:]
+        var variables = [String: String](minimumCapacity: columns.count + 1)
         for (index, column) in columns.enumerated() where index < fields.count && !column.isEmpty {
-            let value = fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+            let value = fields[index].trimming(.whitespacesAndNewlines)
             if !value.isEmpty, variables[column] == nil { variables[column] = value }
         }
-        let name = nameIndex.flatMap { $0 < fields.count ? fields[$0].trimmingCharacters(in: .whitespacesAndNewlines) : nil }
+        let name = nameIndex.flatMap { $0 < fields.count ? fields[$0].trimming(.whitespacesAndNewlines) : nil }
         if let name, !name.isEmpty { variables["name"] = name }
         recipients.append(Recipient(phone: phone, name: name?.isEmpty == false ? name : nil, variables: variables, line: line))
     }

@@ -10,7 +10,7 @@ package enum PhoneNumberNormalizer {
     /// - Otherwise: a national number, the country code added.
     /// Throws `CRMError.invalidInput` (without repeating the input) unless 8 to 15 digits result.
     package static func normalize(_ text: String, defaultCountryCode: String) throws -> String {
-        var rest = Substring(text.trimmingCharacters(in: .whitespaces))
+        var rest = Substring(text.trimming(.whitespaces))
         var international = false
         if rest.first == "+" {
             international = true
