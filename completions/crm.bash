@@ -214,13 +214,13 @@ _crm_units() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    create|list|show|rename|delete)
+    create|list|show|update|rename|delete)
         # Offer subcommand argument completions
         "_crm_units_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'create list show rename delete' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'create list show update rename delete' -- "${cur}"))
         ;;
     esac
 }
@@ -273,6 +273,33 @@ _crm_units_show() {
 
     # Offer option value completions
     case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_units_update() {
+    repeating_flags=()
+    non_repeating_flags=(--default-opt-out-keywords --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--name --country-code --timezone --opt-out-keywords --database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--name')
+        return
+        ;;
+    '--country-code')
+        return
+        ;;
+    '--timezone')
+        return
+        ;;
+    '--opt-out-keywords')
+        return
+        ;;
     '--database')
         return
         ;;
@@ -825,13 +852,13 @@ _crm_contacts() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    list)
+    list|opt-out|opt-in)
         # Offer subcommand argument completions
         "_crm_contacts_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'list' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'list opt-out opt-in' -- "${cur}"))
         ;;
     esac
 }
@@ -849,6 +876,42 @@ _crm_contacts_list() {
         return
         ;;
     '--limit')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_contacts_opt-out() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_contacts_opt-in() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
         return
         ;;
     '--database')

@@ -9,21 +9,27 @@ package struct BusinessUnit: Sendable, Equatable, Codable, Identifiable {
     package var defaultCountryCode: String
     /// IANA time zone of the unit, used for campaign sending windows.
     package var timezone: String
+    /// The unit's own opt-out keywords; `nil`: `OptOutKeywords.defaults`.
+    package var optOutKeywords: OptOutKeywords?
     package var createdAt: Date
     package var updatedAt: Date
 
     package init(
         id: UUID, name: String, slug: String, defaultCountryCode: String, timezone: String,
-        createdAt: Date, updatedAt: Date
+        optOutKeywords: OptOutKeywords? = nil, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.name = name
         self.slug = slug
         self.defaultCountryCode = defaultCountryCode
         self.timezone = timezone
+        self.optOutKeywords = optOutKeywords
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
+
+    /// The keywords that opt a contact of this unit out: its own, or the defaults.
+    package var effectiveOptOutKeywords: OptOutKeywords { optOutKeywords ?? .defaults }
 }
 
 /// How many records a unit owns: shown before a unit is deleted, since deletion removes them all.

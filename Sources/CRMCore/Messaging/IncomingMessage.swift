@@ -17,10 +17,13 @@ package struct IncomingMessage: Sendable, Equatable {
     /// When the provider says it was sent; the receipt time otherwise.
     package var sentAt: Date
     package var receivedAt: Date
+    /// Its text is one of the unit's opt-out keywords (decided by the ingestion): storing it opts
+    /// the contact out, unless the message was already stored.
+    package var optsOut: Bool
 
     package init(
         unitId: UUID, provider: ProviderKind, externalId: String, phone: String?, lid: String?, senderName: String?,
-        fromMe: Bool, kind: MessageKind, body: String?, sentAt: Date, receivedAt: Date
+        fromMe: Bool, kind: MessageKind, body: String?, sentAt: Date, receivedAt: Date, optsOut: Bool = false
     ) {
         self.unitId = unitId
         self.provider = provider
@@ -33,6 +36,7 @@ package struct IncomingMessage: Sendable, Equatable {
         self.body = body
         self.sentAt = sentAt
         self.receivedAt = receivedAt
+        self.optsOut = optsOut
     }
 }
 

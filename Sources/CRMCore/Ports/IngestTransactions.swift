@@ -1,5 +1,5 @@
 /// The stores a webhook's events are applied through.
-package typealias WebhookApplyStore = ConnectionStore & WebhookEventStore & MessageWriteStore
+package typealias WebhookApplyStore = ConnectionStore & WebhookEventStore & MessageWriteStore & OptOutKeywordStore
 
 /// Groups a webhook's writes into one database transaction: the raw body, what its events change,
 /// and its outcome are committed together (one commit per webhook instead of one per step), or

@@ -8,7 +8,7 @@ package protocol UnitStore: Sendable {
     func listUnits() async throws -> [BusinessUnit]
     func unit(id: UUID) async throws -> BusinessUnit?
     func unit(slug: String) async throws -> BusinessUnit?
-    /// Writes name, country code, time zone and updatedAt; false when the unit no longer exists.
+    /// Writes name, country code, time zone, opt-out keywords and updatedAt; false when the unit no longer exists.
     func updateUnit(_ unit: BusinessUnit) async throws -> Bool
     /// Deletes the unit and everything it owns; false when it did not exist.
     func deleteUnit(id: UUID) async throws -> Bool

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Creating, finding, renaming and deleting units.
+/// Creating, finding, updating (renaming) and deleting units.
 package struct UnitService: Sendable {
     let store: any UnitStore
     let now: @Sendable () -> Date
@@ -62,9 +62,24 @@ package struct UnitService: Sendable {
     }
 
     package func rename(_ reference: String, to newName: String) async throws -> BusinessUnit {
-        let name = try UnitSettings.validateName(newName)
+        try await update(reference, UnitChanges(name: newName))
+    }
+
+    /// Changes the settings `changes` names (each checked first: nothing is written when one is
+    /// wrong); the slug never changes, so scripts and URLs keep working.
+    package func update(_ reference: String, _ changes: UnitChanges) async throws -> BusinessUnit {
+        let name = try changes.name.map { try UnitSettings.validateName($0) }
+        let countryCode = try changes.countryCode.map(UnitSettings.validateCountryCode)
+        let timezone = try changes.timezone.map(UnitSettings.validateTimezone)
         var unit = try await find(reference)
-        unit.name = name
+        if let name { unit.name = name }
+        if let countryCode { unit.defaultCountryCode = countryCode }
+        if let timezone { unit.timezone = timezone }
+        switch changes.optOutKeywords {
+        case .own(let keywords): unit.optOutKeywords = keywords
+        case .defaults: unit.optOutKeywords = nil
+        case nil: break
+        }
         unit.updatedAt = now()
         guard try await store.updateUnit(unit) else {
             throw CRMError.notFound("The unit '\(reference.prefix(80))' was deleted meanwhile.")

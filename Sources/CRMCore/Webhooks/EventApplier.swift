@@ -6,6 +6,8 @@ struct EventApplier {
     /// The connection of the unit whose URL received the body.
     let connection: WhatsAppConnection
     let receivedAt: Date
+    /// Whether an inbound message opts its contact out (decided here, stored with the message).
+    let optOut: OptOutDetection
 
     func apply(_ event: WebhookEvent) async throws -> WebhookIngestion.EventResult {
         guard let target = try await owner(of: event.instance) else { return .unknownInstance(event.instance) }
@@ -18,7 +20,9 @@ struct EventApplier {
             // A CRM talks with people one to one; group chatter would flood their conversations.
             if message.isGroup { return .ignored("group message") }
             guard message.from != nil || message.lid != nil else { return .ignored("message without a sender") }
-            let result = try await store.storeIncomingMessage(Self.incoming(message, for: target, receivedAt: receivedAt))
+            var incoming = Self.incoming(message, for: target, receivedAt: receivedAt)
+            incoming.optsOut = try await optOut.optsOut(incoming, store: store)
+            let result = try await store.storeIncomingMessage(incoming)
             return result == .duplicate ? .messageDuplicate : .messageStored
         case .statusChanged(let change):
             return .status(try await store.applyMessageStatus(MessageStatusUpdate(

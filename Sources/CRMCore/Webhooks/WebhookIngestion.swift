@@ -18,12 +18,16 @@ package struct WebhookIngestion: Sendable {
     let batcher: InboundBatcher?
     /// The listener's recently looked-up secrets; without it every body looks its secret up.
     let secretCache: SecretLookupCache?
+    /// The listener's recently read opt-out keywords; without it a short text reads its unit's.
+    let optOutCache: OptOutKeywordCache?
 
     package init(
         store: any IngestStore, parsers: [any WebhookParser], secretBox: @escaping @Sendable () throws -> SecretBox,
-        now: @escaping @Sendable () -> Date = { Date() }, batcher: InboundBatcher? = nil, secretCache: SecretLookupCache? = nil
+        now: @escaping @Sendable () -> Date = { Date() }, batcher: InboundBatcher? = nil, secretCache: SecretLookupCache? = nil,
+        optOutCache: OptOutKeywordCache? = nil
     ) {
         self.secretCache = secretCache
+        self.optOutCache = optOutCache
         self.store = store
         self.batcher = batcher
         self.parsers = Dictionary(parsers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
@@ -109,9 +113,12 @@ package struct WebhookIngestion: Sendable {
             unitId: connection.unitId, provider: provider, eventType: events.first?.kind.rawValue ?? "none",
             instance: events.first?.instance, dedupeKey: Self.dedupeKey(body), body: text, receivedAt: received
         )
-        if let batcher, let item = Self.batchable(events, record: record, connection: connection) {
+        if let batcher, var item = Self.batchable(events, record: record, connection: connection),
+           let optsOut = try? await optOutDetection.optsOut(item.message, store: store) {
             // A failed batch stored nothing: this body then goes the one-by-one way below, which
-            // stores it as failed if it is the cause. A body already stored goes that way too.
+            // stores it as failed if it is the cause. A body already stored goes that way too (and
+            // so does one whose unit's keywords could not be read).
+            item.message.optsOut = optsOut
             switch try? await batcher.submit(item) {
             case .stored: return .processed(eventId: record.id, result: .applied, events: [.messageStored])
             case .duplicateMessage: return .processed(eventId: record.id, result: .applied, events: [.messageDuplicate])
@@ -168,13 +175,16 @@ package struct WebhookIngestion: Sendable {
         in transaction: any WebhookApplyStore
     ) async throws -> Outcome {
         var results: [EventResult] = []
+        let applier = EventApplier(store: transaction, connection: connection, receivedAt: receivedAt, optOut: optOutDetection)
         for event in events {
-            results.append(try await EventApplier(store: transaction, connection: connection, receivedAt: receivedAt).apply(event))
+            results.append(try await applier.apply(event))
         }
         let result = Self.summary(results)
         try await transaction.finishWebhookEvent(id: eventId, result: result, error: nil, at: now())
         return .processed(eventId: eventId, result: result, events: results)
     }
+
+    private var optOutDetection: OptOutDetection { OptOutDetection(cache: optOutCache, now: now()) }
 
     /// The batch form of a body, when it is one plain inbound message for the URL's own number:
     /// from a phone (no LID to reconcile), not from the account itself (no receipts to apply).

@@ -3,9 +3,10 @@ import Foundation
 import SQLKit
 
 /// Plain inbound messages in batches: one transaction of six statements for the whole batch
-/// (bodies, the messages already stored, contacts, conversations, messages, summaries), the rows
-/// passed as one parameter per statement (`BatchTable`). The decisions the one-by-one path makes with a round trip
-/// each (is this body new, is this message new) are made here from each statement's RETURNING.
+/// (bodies, the messages already stored, contacts, conversations, messages, summaries; a seventh
+/// when a message is an opt-out keyword), the rows passed as one parameter per statement
+/// (`BatchTable`). The decisions the one-by-one path makes with a round trip each (is this body
+/// new, is this message new) are made here from each statement's RETURNING.
 /// Contacts, conversations and summaries are written in a fixed order (by key), so that two
 /// batches running at once lock shared rows in the same order and never deadlock.
 extension SQLStore: InboundBatchStore {
@@ -153,7 +154,17 @@ extension SQLStore: InboundBatchStore {
                 """).all().map { try $0.uuid("id") })
             for (id, place) in placed { results[place.index] = stored.contains(id) ? .stored(messageId: id) : .duplicateMessage }
 
-            // 6. Each conversation's summary from its newest new message (as the one-by-one path's UPDATE).
+            // 6. Contacts whose new message is an opt-out keyword (rare: no statement without one).
+            var optingOut: [UUID: Date] = [:]
+            for (id, place) in placed where stored.contains(id) && items[place.index].message.optsOut {
+                let message = items[place.index].message
+                if let contact = contactIds[Self.contactKey(message.unitId, message.phone ?? "")] {
+                    optingOut[contact] = min(optingOut[contact] ?? message.receivedAt, message.receivedAt)
+                }
+            }
+            try await markOptedOut(sql, optingOut)
+
+            // 7. Each conversation's summary from its newest new message (as the one-by-one path's UPDATE).
             var newest: [UUID: (id: UUID, message: IncomingMessage, inbound: Date)] = [:]
             for (id, place) in placed where stored.contains(id) {
                 let message = items[place.index].message
@@ -200,7 +211,6 @@ extension SQLStore: InboundBatchStore {
         }
     }
 
-    /// A time column of a batch table (seconds since 1970) as the dialect stores times.
     private static func messageKey(_ unit: UUID, _ provider: String, _ externalId: String) -> String {
         "\(unit.uuidString)|\(provider)|\(externalId)"
     }

@@ -36,6 +36,9 @@ extension SQLStore: MessageWriteStore {
                 """).first()
             guard inserted != nil else { return .duplicate }
             try await Self.summarize(sql, conversationId: conversationId, messageId: id, message: message, now: now)
+            if message.optsOut, !message.fromMe {
+                try await markOptedOut(sql, [contactId: now])
+            }
             if message.fromMe {
                 try await Self.applyPendingStatuses(sql, unitId: message.unitId, provider: message.provider,
                                                     externalId: message.externalId, now: now)

@@ -3,14 +3,17 @@ import Foundation
 import SQLKit
 
 extension SQLStore: UnitStore {
-    static let unitColumns = "id, name, slug, default_country_code, timezone, created_at, updated_at"
+    /// The keywords as JSON text on both dialects (jsonb on PostgreSQL).
+    static let unitColumns = """
+        id, name, slug, default_country_code, timezone, CAST(opt_out_keywords AS TEXT) AS opt_out_keywords, created_at, updated_at
+        """
 
     package func insertUnit(_ unit: BusinessUnit) async throws {
         try await driver.transaction { sql in
             try await sql.raw("""
-                INSERT INTO units (id, name, slug, default_country_code, timezone, created_at, updated_at)
+                INSERT INTO units (id, name, slug, default_country_code, timezone, opt_out_keywords, created_at, updated_at)
                 VALUES (\(bind: unit.id), \(bind: unit.name), \(bind: unit.slug), \(bind: unit.defaultCountryCode),
-                        \(bind: unit.timezone), \(bind: unit.createdAt), \(bind: unit.updatedAt))
+                        \(bind: unit.timezone), \(keywordsValue(unit.optOutKeywords)), \(bind: unit.createdAt), \(bind: unit.updatedAt))
                 """).run()
         }
     }
@@ -43,7 +46,8 @@ extension SQLStore: UnitStore {
         try await driver.transaction { sql in
             try await sql.raw("""
                 UPDATE units SET name = \(bind: unit.name), default_country_code = \(bind: unit.defaultCountryCode),
-                    timezone = \(bind: unit.timezone), updated_at = \(bind: unit.updatedAt)
+                    timezone = \(bind: unit.timezone), opt_out_keywords = \(keywordsValue(unit.optOutKeywords)),
+                    updated_at = \(bind: unit.updatedAt)
                 WHERE id = \(bind: unit.id) RETURNING id
                 """).first() != nil
         }
@@ -80,6 +84,7 @@ extension SQLStore: UnitStore {
             slug: try row.decode(column: "slug", as: String.self),
             defaultCountryCode: try row.decode(column: "default_country_code", as: String.self),
             timezone: try row.decode(column: "timezone", as: String.self),
+            optOutKeywords: try optOutKeywords(from: row),
             createdAt: try row.decode(column: "created_at", as: Date.self),
             updatedAt: try row.decode(column: "updated_at", as: Date.self)
         )

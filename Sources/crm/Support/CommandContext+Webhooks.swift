@@ -5,11 +5,12 @@ import CRMStore
 extension CommandContext {
     /// The webhook ingestion over this command's database, with every provider's parser: the
     /// listener receives through it, `crm webhook replay` re-applies through it.
-    var webhookIngestion: WebhookIngestion { webhookIngestion(batcher: nil, secretCache: nil) }
+    var webhookIngestion: WebhookIngestion { webhookIngestion(batcher: nil) }
 
     /// The listener's: plain inbound messages that arrive together are stored in batches, a few
     /// batches at a time (a quarter of the pool's connections, at least one), and a unit's secret
-    /// is looked up once a second at most (a new secret or a removed unit counts within that second).
+    /// and opt-out keywords are looked up once a second at most (a new secret, a removed unit or
+    /// changed keywords count within that second).
     var listenerIngestion: WebhookIngestion { listenerIngestion(secretBox: Self.environmentSecretBox()) }
 
     /// The listener's, with a key of the caller's: `crm demo` makes a throwaway one instead of
@@ -17,16 +18,18 @@ extension CommandContext {
     func listenerIngestion(secretBox: @escaping @Sendable () throws -> SecretBox) -> WebhookIngestion {
         webhookIngestion(
             batcher: InboundBatcher(store: store, maxConcurrentBatches: max(1, database.connectionLimit / 4)),
-            secretCache: SecretLookupCache(ttl: 1), secretBox: secretBox
+            secretCache: SecretLookupCache(ttl: 1), optOutCache: OptOutKeywordCache(ttl: 1), secretBox: secretBox
         )
     }
 
     private func webhookIngestion(
-        batcher: InboundBatcher?, secretCache: SecretLookupCache? = nil, secretBox: (@Sendable () throws -> SecretBox)? = nil
+        batcher: InboundBatcher?, secretCache: SecretLookupCache? = nil, optOutCache: OptOutKeywordCache? = nil,
+        secretBox: (@Sendable () throws -> SecretBox)? = nil
     ) -> WebhookIngestion {
         WebhookIngestion(
             store: store, parsers: [EvolutionWebhookParser(), MetaWebhookParser(), ZAPIWebhookParser()],
-            secretBox: secretBox ?? Self.environmentSecretBox(), batcher: batcher, secretCache: secretCache
+            secretBox: secretBox ?? Self.environmentSecretBox(), batcher: batcher, secretCache: secretCache,
+            optOutCache: optOutCache
         )
     }
 

@@ -8,6 +8,10 @@ struct UnitView: Encodable {
     var slug: String
     var defaultCountryCode: String
     var timezone: String
+    /// The keywords in effect: the unit's own, or the defaults.
+    var optOutKeywords: [String]
+    /// `true` when the unit uses crm's defaults (it set none).
+    var defaultOptOutKeywords: Bool
     var createdAt: Date
     var updatedAt: Date
     var counts: UnitFootprint?
@@ -18,6 +22,8 @@ struct UnitView: Encodable {
         slug = unit.slug
         defaultCountryCode = unit.defaultCountryCode
         timezone = unit.timezone
+        optOutKeywords = unit.effectiveOptOutKeywords.words
+        defaultOptOutKeywords = unit.optOutKeywords == nil
         createdAt = unit.createdAt
         updatedAt = unit.updatedAt
         self.counts = counts

@@ -4,7 +4,7 @@ import ArgumentParser
 struct ContactsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contacts",
-        abstract: "List a unit's contacts.",
-        subcommands: [ContactsListCommand.self]
+        abstract: "List a unit's contacts; opt them out of messages and back in.",
+        subcommands: [ContactsListCommand.self, ContactsOptOutCommand.self, ContactsOptInCommand.self]
     )
 }

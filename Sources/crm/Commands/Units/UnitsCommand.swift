@@ -4,10 +4,10 @@ import ArgumentParser
 struct UnitsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "units",
-        abstract: "Create, list, rename and delete units (tenants).",
+        abstract: "Create, list, update and delete units (tenants).",
         subcommands: [
-            UnitsCreateCommand.self, UnitsListCommand.self, UnitsShowCommand.self, UnitsRenameCommand.self,
-            UnitsDeleteCommand.self,
+            UnitsCreateCommand.self, UnitsListCommand.self, UnitsShowCommand.self, UnitsUpdateCommand.self,
+            UnitsRenameCommand.self, UnitsDeleteCommand.self,
         ]
     )
 }
