@@ -124,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "crm",
             dependencies: [
-                "CRMCore", "CRMStore", "CRMProviders", "CRMServer", "CRMSimulator", "QRCode",
+                "CRMCore", "CRMStore", "CRMProviders", "CRMServer", "CRMSimulator", "CRMImport", "QRCode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    demo|units|users|whatsapp|send|messages|conversations|contacts|webhook|serve|stats|db|qr|simulator|help)
+    demo|units|users|whatsapp|send|messages|conversations|contacts|campaigns|webhook|serve|stats|db|qr|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'demo units users whatsapp send messages conversations contacts webhook serve stats db qr simulator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'demo units users whatsapp send messages conversations contacts campaigns webhook serve stats db qr simulator help' -- "${cur}"))
         ;;
     esac
 }
@@ -914,6 +914,194 @@ _crm_contacts_opt-in() {
     '--unit')
         return
         ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __crm_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|dispatch|list|show|pause|resume|cancel|retry)
+        # Offer subcommand argument completions
+        "_crm_campaigns_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create dispatch list show pause resume cancel retry' -- "${cur}"))
+        ;;
+    esac
+}
+
+_crm_campaigns_create() {
+    repeating_flags=()
+    non_repeating_flags=(--strict --all-contacts --json --version -h --help)
+    repeating_options=(--to)
+    non_repeating_options=(--unit --name --text --text-file --recipients-csv --phone-column --rate --batch-size --batch-pause --jitter --window --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--text')
+        return
+        ;;
+    '--text-file')
+        return
+        ;;
+    '--to')
+        return
+        ;;
+    '--recipients-csv')
+        return
+        ;;
+    '--phone-column')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--batch-size')
+        return
+        ;;
+    '--batch-pause')
+        return
+        ;;
+    '--jitter')
+        return
+        ;;
+    '--window')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns_dispatch() {
+    repeating_flags=()
+    non_repeating_flags=(--detach --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--concurrency --database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--concurrency')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--unit --limit --database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--unit')
+        return
+        ;;
+    '--limit')
+        return
+        ;;
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns_show() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns_pause() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns_resume() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns_cancel() {
+    repeating_flags=()
+    non_repeating_flags=(--yes -y --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
+        return
+        ;;
+    esac
+}
+
+_crm_campaigns_retry() {
+    repeating_flags=()
+    non_repeating_flags=(--uncertain --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
     '--database')
         return
         ;;

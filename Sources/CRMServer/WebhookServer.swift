@@ -15,10 +15,13 @@ package struct WebhookServer: Sendable {
     package let metrics: MetricsRegistry
     /// Sends the outbound queue beside the HTTP server; `nil` with `--no-worker`.
     let outboundWorker: OutboundWorker?
+    /// Sends the running campaigns; `nil` with `--no-worker`.
+    let campaignWorker: CampaignWorker?
 
     package init(
         configuration: ListenerConfiguration, ingestion: WebhookIngestion, databaseCheck: @escaping @Sendable () async -> Bool,
-        logger: Logger, metrics: MetricsRegistry = MetricsRegistry(), outboundWorker: OutboundWorker? = nil
+        logger: Logger, metrics: MetricsRegistry = MetricsRegistry(), outboundWorker: OutboundWorker? = nil,
+        campaignWorker: CampaignWorker? = nil
     ) {
         self.configuration = configuration
         self.ingestion = ingestion
@@ -26,6 +29,7 @@ package struct WebhookServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.outboundWorker = outboundWorker
+        self.campaignWorker = campaignWorker
     }
 
     func router() -> Router<ListenerContext> {
@@ -56,10 +60,11 @@ package struct WebhookServer: Sendable {
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
-        // The group stops its services in reverse order: the worker first, while the server still
+        // The group stops its services in reverse order: the workers first, while the server still
         // takes the receipts of its last sends.
         var services: [any Service] = [app]
         if let outboundWorker { services.append(OutboundWorkerService(worker: outboundWorker, logger: logger)) }
+        if let campaignWorker { services.append(CampaignWorkerService(worker: campaignWorker, logger: logger)) }
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: stopsOnSignals ? [.sigterm, .sigint] : [], logger: logger
         )

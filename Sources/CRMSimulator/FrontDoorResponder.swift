@@ -9,6 +9,12 @@ struct FrontDoorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
     let inner: Inner
     let state: SimulatorState
 
+    /// A message send on any provider's routes: Evolution's `/message/send…`, Z-API's `…/send-…`,
+    /// the Graph API's `…/messages`.
+    static func isSend(_ path: String) -> Bool {
+        path.hasPrefix("/message/send") || path.contains("/send-") || (MetaRoutes.isGraphPath(path) && path.hasSuffix("/messages"))
+    }
+
     func respond(to request: Request, context: Context) async throws -> Response {
         if !request.uri.path.hasPrefix("/_simulator"), let fault = await state.takeFault() {
             switch fault {
@@ -34,6 +40,10 @@ struct FrontDoorResponder<Inner: HTTPResponder>: HTTPResponder where Inner.Conte
                     }
                 }
             }
+        }
+        if request.method == .post, Self.isSend(request.uri.path), await state.failsThisSend() {
+            return MetaRoutes.isGraphPath(request.uri.path)
+                ? MetaErrors.fault(status: 500).response : SimulatorReply.error(EvolutionErrors.serverError(500)).response
         }
         let response = try await inner.respond(to: request, context: context)
         // The router answers an unknown route with a bare 404 (no body, no content type); every

@@ -11,19 +11,23 @@ package struct SimulatorSettings: Sendable, Hashable {
     package var numbersNotOnWhatsApp: Set<String>
     /// Whether a send also produces the READ receipt (a recipient who never opens it: set false).
     package var sendsReadReceipt: Bool
+    /// The share of send calls (0…1) answered with a 500 before anything is sent: a flaky gateway.
+    package var sendFailureRate: Double
 
     package init(
         autoPairAfterSeconds: Double? = nil,
         qrRotationSeconds: Double? = nil,
         ackDelayMs: Int = 0,
         numbersNotOnWhatsApp: Set<String> = [],
-        sendsReadReceipt: Bool = true
+        sendsReadReceipt: Bool = true,
+        sendFailureRate: Double = 0
     ) {
         self.autoPairAfterSeconds = autoPairAfterSeconds
         self.qrRotationSeconds = qrRotationSeconds
         self.ackDelayMs = ackDelayMs
         self.numbersNotOnWhatsApp = numbersNotOnWhatsApp
         self.sendsReadReceipt = sendsReadReceipt
+        self.sendFailureRate = min(1, max(0, sendFailureRate))
     }
 
     /// The settings as the control surface shows them.
@@ -34,6 +38,7 @@ package struct SimulatorSettings: Sendable, Hashable {
             "ackDelayMs": .int(ackDelayMs),
             "numbersNotOnWhatsApp": .array(numbersNotOnWhatsApp.sorted().map(JSONValue.string)),
             "sendsReadReceipt": .bool(sendsReadReceipt),
+            "sendFailureRate": .double(sendFailureRate),
         ]
     }
 
@@ -46,6 +51,14 @@ package struct SimulatorSettings: Sendable, Hashable {
             numbersNotOnWhatsApp = Set(values.compactMap { $0.stringValue.map(PhoneNumber.digits) })
         }
         if let value = body["sendsReadReceipt"]?.boolValue { sendsReadReceipt = value }
+        if let value = body["sendFailureRate"] {
+            let rate: Double? = switch value {
+            case .int(let i): Double(i)
+            case .double(let d): d
+            default: nil
+            }
+            if let rate { sendFailureRate = min(1, max(0, rate)) }
+        }
     }
 }
 

@@ -65,6 +65,11 @@ actor SimulatorState {
         return fault
     }
 
+    /// Whether this send call fails, by `settings.sendFailureRate`.
+    func failsThisSend() -> Bool {
+        settings.sendFailureRate > 0 && Double.random(in: 0..<1) < settings.sendFailureRate
+    }
+
     /// Suspends the calling request until `releaseHeld()` or `shutdown`.
     func hold() async {
         guard !isShutDown else { return }

@@ -39,6 +39,15 @@ final class BackgroundCLI: @unchecked Sendable {
         return false
     }
 
+    /// The exit status once it exits by itself; nil (and the process killed) after `seconds`.
+    func exitStatus(within seconds: Double) async -> Int32? {
+        guard let status = await process.exitStatus(within: seconds) else {
+            process.send(SIGKILL)
+            return nil
+        }
+        return status
+    }
+
     /// Sends `signal` and returns the exit status, or nil (and the process killed) after `seconds`.
     func stop(signal: Int32 = SIGTERM, within seconds: Double = 15) async -> Int32? {
         process.send(signal)

@@ -137,6 +137,8 @@ package protocol CampaignStore: Sendable {
     /// Newest first; every unit's when `unitId` is nil.
     func campaigns(unitId: UUID?, limit: Int) async throws -> [Campaign]
     func campaignFunnel(id: UUID) async throws -> CampaignFunnel
+    /// Every running campaign, oldest first (the listener's campaign worker sends them).
+    func runningCampaigns() async throws -> [Campaign]
     /// Sets `status` when the campaign's is one of `from`; `false` when it was not (or is unknown).
     func changeCampaignStatus(id: UUID, from: Set<CampaignStatus>, to status: CampaignStatus, at date: Date) async throws -> Bool
 

@@ -27,7 +27,7 @@ package struct CampaignDispatcher: Sendable {
         package var errorPause: Duration
 
         package init(
-            concurrency: Int = 32, lease: Duration = .seconds(30), renewInterval: Duration = .seconds(10),
+            concurrency: Int = 32, lease: Duration = .seconds(15), renewInterval: Duration = .seconds(5),
             statusInterval: Duration = .seconds(1), idlePause: Duration = .milliseconds(250), errorPause: Duration = .seconds(1)
         ) {
             self.concurrency = max(1, concurrency)

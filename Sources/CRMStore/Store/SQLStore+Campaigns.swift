@@ -123,6 +123,13 @@ extension SQLStore {
         }
     }
 
+    package func runningCampaigns() async throws -> [Campaign] {
+        try await driver.read { sql in
+            try await sql.raw("SELECT \(unsafeRaw: Self.campaignColumns) FROM campaigns WHERE status = 'running' ORDER BY created_at, id")
+                .all().map(Self.campaign(from:))
+        }
+    }
+
     package func changeCampaignStatus(id: UUID, from: Set<CampaignStatus>, to status: CampaignStatus, at date: Date) async throws
         -> Bool
     {
@@ -230,6 +237,7 @@ extension SQLStore {
         return output + "}"
     }
 
+    /// A time column of a batch table (seconds since 1970) as the dialect stores times.
     func time(_ column: String) -> SQLQueryString {
         dialect == .postgres ? "to_timestamp(\(unsafeRaw: column))" : "\(unsafeRaw: column)"
     }

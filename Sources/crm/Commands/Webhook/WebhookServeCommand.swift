@@ -29,6 +29,11 @@ struct WebhookServeCommand: AsyncParsableCommand {
             attempts in all), up to --worker-concurrency at once. Messages of a unit that is not connected \
             stay queued until it is. Listeners sharing a PostgreSQL database never send a message twice. \
             On SIGTERM or SIGINT the worker stops first: it claims no more and finishes its sends in flight.
+
+            The campaign worker runs beside it too (--no-worker turns it off as well): it sends every running \
+            campaign (`crm campaigns dispatch --detach`, `crm campaigns resume`) under its pacing, sharing it \
+            with any other dispatcher of the campaign. Stopping the listener leaves the campaigns running, \
+            for the next listener.
             """,
         aliases: []
     )
@@ -54,7 +59,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL connections the listener may open (default: CRM_DB_POOL_SIZE, else 10; unused on SQLite).")
     var dbPoolSize: Int?
 
-    @Flag(help: "Do not run the outbound worker: queued messages stay queued.")
+    @Flag(help: "Do not run the outbound and campaign workers: queued messages and running campaigns wait.")
     var noWorker = false
 
     @Option(help: "Messages the outbound worker sends at once (1–256).")
@@ -99,6 +104,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
             let metrics = MetricsRegistry()
             let worker = noWorker ? nil : context.outboundWorker(
                 configuration: OutboundWorker.Configuration(concurrency: workerConcurrency), logger: logger, metrics: metrics)
+            let campaigns = noWorker ? nil : context.campaignWorker(
+                configuration: CampaignDispatcher.Configuration(concurrency: workerConcurrency), logger: logger)
             let server = WebhookServer(
                 configuration: ListenerConfiguration(
                     host: host, port: port,
@@ -106,7 +113,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
                     perUnitLimit: RateLimitConfiguration(requestsPerSecond: rateLimitUnit, burst: max(1, Int(rateLimitUnit * 2)))
                 ),
                 ingestion: ingestion,
-                databaseCheck: { (try? await database.ping()) != nil }, logger: logger, metrics: metrics, outboundWorker: worker
+                databaseCheck: { (try? await database.ping()) != nil }, logger: logger, metrics: metrics, outboundWorker: worker,
+                campaignWorker: campaigns
             )
             try await server.run(onListening: { bound in
                 logger.notice("crm listening", metadata: [
