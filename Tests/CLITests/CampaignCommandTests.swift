@@ -97,6 +97,33 @@ struct CampaignCommandTests {
         }
     }
 
+    @Test("--all-contacts: every contact with a phone, named by its stored name, the opted-out left out; list shows it")
+    func allContacts() async throws {
+        try await CampaignFixture.with(.sqlite) { f in
+            try await f.outbound.withListener(["--no-worker"]) { listener in
+                try await f.outbound.connect(webhooksTo: listener)
+                for (phone, name) in [("5511930000001", "Bia"), ("5511930000002", "Caio")] {
+                    _ = await f.simulator.inbound(instance: "crm-loja", from: phone, text: "Oi", pushName: name)
+                }
+                try await f.outbound.eventually("two contacts", listener) {
+                    try await f.count("SELECT count(*) AS n FROM contacts WHERE name IS NOT NULL") == 2
+                }
+            }
+            try await f.optOut(["5511930000003"])
+            let created = try await f.create(["--all-contacts", "--text", "Olá {{name|você}}", "--rate", "unlimited"])
+            #expect(created["recipients"] as? Int == 2 && created["optedOut"] as? Int == 1, "\(created)")
+            let id = try CampaignFixture.id(of: created)
+            try #require(try await f.campaigns(["dispatch", id]).status == 0)
+            #expect(Set(await f.simulator.sentMessages().map(\.text)) == ["Olá Bia", "Olá Caio"])
+            let listed = try await f.campaigns(["list", "--unit", "loja", "--json"])
+            let rows = try #require(listed.json as? [[String: Any]], "\(listed)")
+            #expect(rows.count == 1 && rows.first?["status"] as? String == "completed")
+            #expect((rows.first?["funnel"] as? [String: Any])?["sent"] as? Int == 2)
+            let table = try await f.campaigns(["list"])
+            #expect(table.status == 0 && table.stdout.contains("Promo") && table.stdout.contains("completed"), "\(table)")
+        }
+    }
+
     @Test("bad input: a clear one-line error, the documented exit code, nothing created or sent")
     func badInput() async throws {
         try await CampaignFixture.with(.sqlite) { f in
