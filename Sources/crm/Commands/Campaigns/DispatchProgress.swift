@@ -76,10 +76,7 @@ final class DispatchProgress: Sendable {
             "\(bar) \(Int(fraction * 100))%", "sent \(funnel.sent)", "failed \(funnel.failed)", "skipped \(funnel.skipped)",
             "left \(funnel.remaining)", String(format: "%.1f/s", rate),
         ]
-        let ceiling = Double(pacing.rate.count) / pacing.rate.period.seconds
-        let pace = rate > 0 ? min(rate, ceiling) : ceiling
-        if funnel.remaining > 0, pace > 0 {
-            let seconds = Int(Double(funnel.remaining) / pace)
+        if let seconds = eta(remaining: funnel.remaining, rate: rate, pacing: pacing) {
             parts.append(String(format: "ETA %d:%02d:%02d", seconds / 3_600, seconds / 60 % 60, seconds % 60))
         }
         switch event {
@@ -88,5 +85,16 @@ final class DispatchProgress: Sendable {
         case nil: break
         }
         return parts.joined(separator: " · ")
+    }
+
+    /// Seconds left: at the pace (its batch pauses included), or at the rate measured when sends
+    /// go slower than the pace (a slow provider, retries); nil when nothing is left.
+    static func eta(remaining: Int, rate: Double, pacing: CampaignPacing) -> Int? {
+        guard remaining > 0 else { return nil }
+        var paced = pacing.rate.isUnlimited ? 0 : Double(remaining) * pacing.rate.interval.seconds
+        if let size = pacing.batchSize, size > 0 { paced += Double(remaining / size) * pacing.batchPause.seconds }
+        let measured = rate > 0 ? Double(remaining) / rate : 0
+        let seconds = max(paced, measured)
+        return seconds > 0 && seconds < 10_000_000 ? Int(seconds.rounded(.up)) : nil
     }
 }
