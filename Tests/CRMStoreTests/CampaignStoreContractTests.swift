@@ -113,8 +113,16 @@ struct CampaignStoreContractTests {
             try await store.releaseRecipients(ids: second.map(\.id), owner: "b", at: t0)
             let funnel = try await store.campaignFunnel(id: campaign.id)
             #expect(funnel.sent == 1 && funnel.failed == 1 && funnel.pending == 2 && funnel.claimed == 0)
+            // A recipient waiting for its retry when the campaign is cancelled: its queued message fails.
+            let waiting = try await store.claimRecipients(campaignId: campaign.id, limit: 1, owner: "b", until: until, now: t0)
+            let waitingMessage = try #require(try await store.startAttempts(waiting, provider: .evolution, owner: "b", at: t0)[waiting[0].id])
+            try await store.recordRecipientOutcomes([
+                RecipientOutcome(recipientId: waiting[0].id, messageId: waitingMessage.id, attempts: 1,
+                                 result: .retry(nextAttemptAt: t0.addingTimeInterval(60), error: "timeout"), at: t0),
+            ])
             #expect(try await store.cancelCampaign(id: campaign.id, at: t0))
             #expect(try await store.campaignFunnel(id: campaign.id).skipped == 2)
+            #expect(try await store.outboundMessage(id: waitingMessage.id)?.state == .failed)
             #expect(try await store.cancelCampaign(id: campaign.id, at: t0) == false)
         }
     }

@@ -248,6 +248,13 @@ extension SQLStore: CampaignStore {
                 UPDATE campaign_recipients SET status = 'skipped', error = 'campaign cancelled', updated_at = \(bind: date)
                 WHERE campaign_id = \(bind: id) AND status = 'pending'
                 """).run()
+            // Recipients waiting for a retry had a queued message: it will never be sent.
+            try await sql.raw("""
+                UPDATE messages SET status = 'failed', error_message = 'campaign cancelled', failed_at = \(bind: date),
+                    updated_at = \(bind: date)
+                WHERE campaign_id = \(bind: id) AND status = 'queued'
+                  AND id IN (SELECT r.message_id FROM campaign_recipients r WHERE r.campaign_id = \(bind: id) AND r.status = 'skipped')
+                """).run()
             return true
         }
     }
