@@ -24,7 +24,8 @@ struct CRM: AsyncParsableCommand {
         version: CRMVersion.current,
         subcommands: [
             DemoCommand.self, UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, SendCommand.self, MessagesCommand.self, ConversationsCommand.self,
-            ContactsCommand.self, CampaignsCommand.self, WebhookCommand.self, ServeCommand.self, StatsCommand.self, DatabaseCommand.self, QRCommand.self,
+            ContactsCommand.self, CampaignsCommand.self, WebhookCommand.self, ServeCommand.self, StatsCommand.self, DoctorCommand.self,
+            DatabaseCommand.self, QRCommand.self,
             SimulatorCommand.self,
         ]
     )
