@@ -101,6 +101,7 @@ package struct CampaignDispatcher: Sendable {
             var ticking = false
             var lastStatus = Date.distantPast
             var lastRenew = now()
+            var horizon = Date.distantPast
             /// Waits for a wave to finish, or a second at most (so that the status is read meanwhile).
             func waitForProgress() async {
                 if !ticking {
@@ -150,7 +151,9 @@ package struct CampaignDispatcher: Sendable {
                     continue
                 }
                 let room = configuration.concurrency - inFlight
-                guard room > 0 else {
+                // Slots already reserved more than a second ahead (a batch pause, another dispatcher's
+                // turn): claim no further, so that a dispatcher that stops leaves few slots unused.
+                guard room > 0, horizon.timeIntervalSince(date) <= 1 else {
                     await waitForProgress()
                     continue
                 }
@@ -187,6 +190,7 @@ package struct CampaignDispatcher: Sendable {
                         continue
                     }
                 }
+                horizon = max(horizon, slots.last ?? date)
                 for wave in Self.waves(claimed, slots: slots) {
                     let jitter = Self.jitter(pacing)
                     group.addTask {
