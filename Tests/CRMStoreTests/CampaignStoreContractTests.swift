@@ -137,7 +137,7 @@ struct CampaignStoreContractTests {
             let dead = try await store.claimRecipients(campaignId: campaign.id, limit: 3, owner: "dead", until: t0.addingTimeInterval(30), now: t0)
             _ = try await store.startAttempts([dead[0]], provider: .evolution, owner: "dead", at: t0)
             // A live dispatcher renews its claims; "dead" does not.
-            try await store.renewRecipientClaims(owner: "dead", until: t0.addingTimeInterval(40), now: t0.addingTimeInterval(10))
+            try await store.renewRecipientClaims(ownerPrefix: "dead", until: t0.addingTimeInterval(40), now: t0.addingTimeInterval(10))
             #expect(try await store.claimRecipients(campaignId: campaign.id, limit: 3, owner: "new", until: t0.addingTimeInterval(100),
                                                     now: t0.addingTimeInterval(35)).isEmpty, "renewed: not expired yet")
             let taken = try await store.claimRecipients(campaignId: campaign.id, limit: 3, owner: "new", until: t0.addingTimeInterval(100),
@@ -155,6 +155,27 @@ struct CampaignStoreContractTests {
             let retried = try await store.claimRecipients(campaignId: campaign.id, limit: 1, owner: "new", until: t0.addingTimeInterval(100),
                                                           now: t0.addingTimeInterval(44))
             #expect(retried.first?.id == dead[0].id && retried.first?.attempt == 0)
+        }
+    }
+
+    @Test("a dispatcher that claims again what its own lapsed claim held: only the new claim may start it",
+          arguments: TestDatabaseKind.stores)
+    func ownLapsedClaim(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            let store = database.store
+            let (_, campaign) = try await campaign(store, phones: phones(1))
+            let first = try await store.claimRecipients(campaignId: campaign.id, limit: 1, owner: "d:1", until: t0.addingTimeInterval(15), now: t0)
+            // Stalled past its lease (no renewal); the same dispatcher's next claim takes the recipient back.
+            let second = try await store.claimRecipients(campaignId: campaign.id, limit: 1, owner: "d:2", until: t0.addingTimeInterval(40),
+                                                         now: t0.addingTimeInterval(20))
+            #expect(second.map(\.id) == first.map(\.id))
+            #expect(try await store.startAttempts(first, provider: .evolution, owner: "d:1", at: t0.addingTimeInterval(21)).isEmpty)
+            #expect(try await store.startAttempts(second, provider: .evolution, owner: "d:2", at: t0.addingTimeInterval(21)).count == 1)
+            // Renewing by the dispatcher's name extends every one of its claims.
+            try await store.renewRecipientClaims(ownerPrefix: "d", until: t0.addingTimeInterval(100), now: t0.addingTimeInterval(30))
+            #expect(try await count(database, "SELECT count(*) AS n FROM campaign_recipients WHERE lease_owner = 'd:2' AND status = 'claimed'") == 1)
+            #expect(try await store.claimRecipients(campaignId: campaign.id, limit: 1, owner: "e:1", until: t0.addingTimeInterval(200),
+                                                    now: t0.addingTimeInterval(60)).isEmpty, "renewed until t0+100")
         }
     }
 

@@ -146,8 +146,9 @@ package protocol CampaignStore: Sendable {
     /// pending recipients whose contact has opted out since, then leases to `owner` until `until`
     /// at most `limit` due pending recipients, in import order.
     func claimRecipients(campaignId: UUID, limit: Int, owner: String, until: Date, now: Date) async throws -> [ClaimedRecipient]
-    /// Extends every claim `owner` holds: a live dispatcher keeps its recipients.
-    func renewRecipientClaims(owner: String, until: Date, now: Date) async throws
+    /// Extends every claim whose owner is `ownerPrefix` or starts with `ownerPrefix:` (a
+    /// dispatcher names each of its claims `name:N`): a live dispatcher keeps its recipients.
+    func renewRecipientClaims(ownerPrefix: String, until: Date, now: Date) async throws
     /// Gives back claims `owner` will not start (no attempt counted).
     func releaseRecipients(ids: [UUID], owner: String, at date: Date) async throws
     /// Records, and commits, that an attempt starts now for each recipient `owner` still holds,

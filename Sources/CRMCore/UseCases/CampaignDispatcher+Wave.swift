@@ -12,16 +12,16 @@ extension CampaignDispatcher {
         }
         let ids = wave.recipients.map(\.id)
         guard !halt.isSet && !isStopping() else {
-            try? await store.releaseRecipients(ids: ids, owner: owner, at: now())
+            try? await store.releaseRecipients(ids: ids, owner: wave.claim, at: now())
             return
         }
         let messages: [UUID: Message]
         do {
-            messages = try await store.startAttempts(wave.recipients, provider: connection.provider, owner: owner, at: now())
+            messages = try await store.startAttempts(wave.recipients, provider: connection.provider, owner: wave.claim, at: now())
         } catch {
             // Not committed: nothing was started, so the recipients go back as they were.
             logger.error("campaign dispatch: attempts not recorded", metadata: ["error": "\(error)"])
-            try? await store.releaseRecipients(ids: ids, owner: owner, at: now())
+            try? await store.releaseRecipients(ids: ids, owner: wave.claim, at: now())
             return
         }
         let outcomes = await withTaskGroup(of: RecipientOutcome.self) { group in

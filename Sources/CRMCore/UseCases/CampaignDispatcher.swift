@@ -58,7 +58,9 @@ package struct CampaignDispatcher: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
     let backoff: @Sendable (Int) -> Duration
-    /// The lease owner this dispatcher's claims carry.
+    /// This dispatcher's name. Each claim's lease owner is `owner:N`, N counting its claims: a
+    /// recipient whose lease lapsed (a stalled process) and that this dispatcher claimed again is
+    /// held by the new claim only, so the wave of the old claim cannot send it a second time.
     let owner = "dispatch-\(UUID().uuidString.lowercased())"
 
     package init(
@@ -80,6 +82,8 @@ package struct CampaignDispatcher: Sendable {
     struct Wave: Sendable {
         var slot: Date
         var recipients: [ClaimedRecipient]
+        /// The lease owner of the claim the recipients came from.
+        var claim = ""
     }
 
     private enum Event_: Sendable {
@@ -96,11 +100,21 @@ package struct CampaignDispatcher: Sendable {
         let pacing = campaign.pacing
         let perSecond = Double(pacing.rate.count) / pacing.rate.period.seconds
         var ending = Ending.stopped
+        // Renewed on a task of its own: a main loop slowed by a busy database must not let the
+        // claims of waves in flight lapse.
+        let renewal = Task { [store, owner, configuration, now] in
+            while !halt.isSet && !Task.isCancelled {
+                try? await Task.sleep(for: configuration.renewInterval)
+                let date = now()
+                try? await store.renewRecipientClaims(ownerPrefix: owner, until: date.addingTimeInterval(configuration.lease.seconds), now: date)
+            }
+        }
+        defer { renewal.cancel() }
+        var claims = 0
         await withTaskGroup(of: Event_.self) { group in
             var inFlight = 0
             var ticking = false
             var lastStatus = Date.distantPast
-            var lastRenew = now()
             var horizon = Date.distantPast
             /// Waits for a wave to finish, or a second at most (so that the status is read meanwhile).
             func waitForProgress() async {
@@ -137,14 +151,6 @@ package struct CampaignDispatcher: Sendable {
                         continue
                     }
                 }
-                if date.timeIntervalSince(lastRenew) >= configuration.renewInterval.seconds {
-                    do {
-                        try await store.renewRecipientClaims(owner: owner, until: date.addingTimeInterval(configuration.lease.seconds), now: date)
-                        lastRenew = date
-                    } catch {
-                        report(error, onEvent)
-                    }
-                }
                 if let window = pacing.window, !window.contains(date, in: timeZone) {
                     onEvent(.outsideWindow(opensAt: window.nextOpening(after: date, in: timeZone)))
                     await pause(.seconds(1))
@@ -160,9 +166,11 @@ package struct CampaignDispatcher: Sendable {
                 // About a second of sends ahead: a stopped dispatcher leaves few reserved slots unused.
                 let limit = pacing.rate.isUnlimited ? room : min(room, max(1, Int(perSecond.rounded(.up))))
                 let claimed: [ClaimedRecipient]
+                claims += 1
+                let claim = "\(owner):\(claims)"
                 do {
                     claimed = try await store.claimRecipients(
-                        campaignId: campaign.id, limit: limit, owner: owner, until: date.addingTimeInterval(configuration.lease.seconds),
+                        campaignId: campaign.id, limit: limit, owner: claim, until: date.addingTimeInterval(configuration.lease.seconds),
                         now: date)
                 } catch {
                     report(error, onEvent)
@@ -185,13 +193,13 @@ package struct CampaignDispatcher: Sendable {
                         slots = try await store.reserveSendSlots(unitId: campaign.unitId, count: claimed.count, pacing: pacing, now: date)
                     } catch {
                         report(error, onEvent)
-                        try? await store.releaseRecipients(ids: claimed.map(\.id), owner: owner, at: date)
+                        try? await store.releaseRecipients(ids: claimed.map(\.id), owner: claim, at: date)
                         await pause(configuration.errorPause)
                         continue
                     }
                 }
                 horizon = max(horizon, slots.last ?? date)
-                for wave in Self.waves(claimed, slots: slots) {
+                for wave in Self.waves(claimed, slots: slots, claim: claim) {
                     let jitter = Self.jitter(pacing)
                     group.addTask {
                         await send(wave, after: jitter, halt: halt, isStopping: isStopping)
@@ -217,13 +225,13 @@ package struct CampaignDispatcher: Sendable {
     }
 
     /// Consecutive recipients whose slots are within 5 ms of the wave's first.
-    static func waves(_ recipients: [ClaimedRecipient], slots: [Date]) -> [Wave] {
+    static func waves(_ recipients: [ClaimedRecipient], slots: [Date], claim: String = "") -> [Wave] {
         var waves: [Wave] = []
         for (recipient, slot) in zip(recipients, slots) {
             if let last = waves.last, slot.timeIntervalSince(last.slot) < 0.005 {
                 waves[waves.count - 1].recipients.append(recipient)
             } else {
-                waves.append(Wave(slot: slot, recipients: [recipient]))
+                waves.append(Wave(slot: slot, recipients: [recipient], claim: claim))
             }
         }
         return waves

@@ -59,11 +59,12 @@ extension SQLStore: CampaignStore {
         }
     }
 
-    package func renewRecipientClaims(owner: String, until: Date, now: Date) async throws {
+    package func renewRecipientClaims(ownerPrefix: String, until: Date, now: Date) async throws {
         try await driver.transaction { sql in
+            // The prefix is a dispatcher's name ("dispatch-<uuid>"): no LIKE wildcard in it.
             try await sql.raw("""
                 UPDATE campaign_recipients SET lease_expires_at = \(bind: until)
-                WHERE lease_owner = \(bind: owner) AND status = 'claimed'
+                WHERE status = 'claimed' AND (lease_owner = \(bind: ownerPrefix) OR lease_owner LIKE \(bind: ownerPrefix + ":%"))
                 """).run()
         }
     }
