@@ -34,6 +34,22 @@ struct CampaignCommandTests {
         }
     }
 
+    @Test("a send that times out may have reached WhatsApp: uncertain, not retried; the others go on")
+    func timeoutIsUncertain() async throws {
+        try await CampaignFixture.with(.sqlite) { f in
+            try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
+            let created = try await f.create(Self.phones(5).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "unlimited"])
+            let id = try CampaignFixture.id(of: created)
+            await f.simulator.injectFault(.delay(milliseconds: 4_000), count: 1)
+            let dispatched = try await f.campaigns(["dispatch", id, "--json", "--concurrency", "1"], overrides: ["CRM_PROVIDER_TIMEOUT": "1"])
+            #expect(dispatched.status == 0, "\(dispatched)")
+            let funnel = try await f.funnel(id)
+            #expect(funnel["uncertain"] as? Int == 1 && funnel["sent"] as? Int == 4 && funnel["failed"] as? Int == 0, "\(funnel)")
+            #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE status = 'uncertain' AND attempt = 1") == 1)
+            #expect(dispatched.stdout.contains("\"uncertain\" : 1"), "\(dispatched.stdout)")
+        }
+    }
+
     @Test("Ctrl-C pauses (exit 1, sends in flight recorded); resume hands it to the listener, which finishes it")
     func interruptAndResume() async throws {
         try await CampaignFixture.with(.sqlite) { f in

@@ -47,7 +47,7 @@ struct CampaignDispatchTests {
                 let wrong = sent.filter { expected[$0.to] != $0.text }
                 #expect(wrong.isEmpty, "\(wrong.prefix(3))")
 
-                try await f.outbound.eventually("the receipts of all 998", listener) {
+                try await f.outbound.eventually("the receipts of all 998", listener, seconds: 240, every: .seconds(1)) {
                     let funnel = try await f.funnel(id)
                     return funnel["read"] as? Int == 998
                 }

@@ -17,16 +17,19 @@ struct CampaignFixture {
         try await OutboundFixture.with(kind) { outbound in try await body(CampaignFixture(outbound: outbound)) }
     }
 
+    /// The pairing environment; provider calls may take 2 minutes (a timeout would make a send
+    /// uncertain, and a loaded test machine is slow, not faulty).
     var environment: [String: String] {
         var environment = pairing.base.cli.environment
         environment.merge(pairing.environment) { _, new in new }
+        environment["CRM_PROVIDER_TIMEOUT"] = "120"
         return environment
     }
 
     /// `crm campaigns ARGS --database URL` with the pairing environment.
-    func campaigns(_ arguments: [String], timeout: Double = 120) async throws -> CLIRunner.Result {
+    func campaigns(_ arguments: [String], timeout: Double = 120, overrides: [String: String] = [:]) async throws -> CLIRunner.Result {
         var cli = pairing.base.cli
-        cli.environment = environment
+        cli.environment = environment.merging(overrides) { _, new in new }
         return try await cli.run(["campaigns"] + arguments + ["--database", outbound.databaseURL], timeout: timeout)
     }
 

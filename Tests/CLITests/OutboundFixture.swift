@@ -22,9 +22,10 @@ struct OutboundFixture {
 
     /// `crm webhook serve` on this database with the pairing environment, less the variables named
     /// in `without`; the caller stops it.
-    func startListener(_ arguments: [String] = [], without: [String] = []) async throws -> ListenerProcess {
+    func startListener(_ arguments: [String] = [], without: [String] = [], adding: [String: String] = [:]) async throws -> ListenerProcess {
         var environment = pairing.base.cli.environment
         environment.merge(pairing.environment) { _, new in new }
+        environment.merge(adding) { _, new in new }
         for name in without { environment.removeValue(forKey: name) }
         return try await ListenerProcess.start(databaseURL: databaseURL, environment: environment, extraArguments: arguments)
     }
@@ -103,14 +104,15 @@ struct OutboundFixture {
         return count ?? -1
     }
 
-    /// Polls until `condition` holds; records an issue (with the listeners' logs) after `seconds`.
+    /// Polls (every `every`) until `condition` holds; records an issue (with the listeners' logs) after `seconds`.
     func eventually(
-        _ what: String, _ listeners: ListenerProcess..., seconds: Double = 60, _ condition: () async throws -> Bool
+        _ what: String, _ listeners: ListenerProcess..., seconds: Double = 60, every: Duration = .milliseconds(100),
+        _ condition: () async throws -> Bool
     ) async throws {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: every)
         }
         let logs = listeners.map { String($0.logText.suffix(3000)) }.joined(separator: "\n---\n")
         Issue.record("timed out waiting for \(what)\nlistener log:\n\(logs)")

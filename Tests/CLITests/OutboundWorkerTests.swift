@@ -173,7 +173,8 @@ struct OutboundWorkerTests {
             // The simulator holds the first send until the listener has been told to stop.
             await f.pairing.simulator.injectFault(.hold, count: 1)
             // One send at a time: the first is held by the simulator, the other two wait claimed in the worker.
-            let listener = try await f.startListener(["--worker-concurrency", "1"])
+            // The held call must not time out while a loaded machine gets to the SIGTERM.
+            let listener = try await f.startListener(["--worker-concurrency", "1"], adding: ["CRM_PROVIDER_TIMEOUT": "120"])
             do {
                 try await f.eventually("the first send held and all three claimed by the worker", listener) {
                     guard await f.pairing.simulator.heldRequestCount() == 1 else { return false }

@@ -25,7 +25,10 @@ struct PairingFixture {
         try #require(try await base.crm("units", "create", "Loja").status == 0)
         var logger = Logger(label: "crm.tests.simulator")
         logger.logLevel = .critical
-        let simulator = EvolutionSimulator(configuration: .init(apiKey: apiKey), logger: logger)
+        // Webhooks may wait 30 s for a listener on a loaded machine before the simulator retries them.
+        let simulator = EvolutionSimulator(
+            configuration: .init(apiKey: apiKey, webhookRetry: WebhookRetryPolicy(maxAttempts: 4, firstBackoffMs: 100, timeoutMs: 30_000)),
+            logger: logger)
         let port = try await simulator.start()
         let fixture = PairingFixture(base: base, simulator: simulator, simulatorURL: "http://127.0.0.1:\(port)")
         do {

@@ -34,6 +34,13 @@ struct DatabaseLocationTests {
         #expect(defaults.database == nil)
         #expect(defaults.sslMode == .prefer)
         #expect(defaults.password == nil)
+        #expect(defaults.connectTimeout == 10)
+
+        guard case .postgres(let patient) = try DatabaseLocation.parse("postgres://me@localhost/crm?connect_timeout=60") else { return }
+        #expect(patient.connectTimeout == 60)
+        guard case .postgres(let floor) = try DatabaseLocation.parse("postgres://me@localhost/crm?connect_timeout=1") else { return }
+        #expect(floor.connectTimeout == 2, "libpq's minimum")
+        #expect(throws: CRMError.self) { try DatabaseLocation.parse("postgres://me@localhost/crm?connect_timeout=soon") }
     }
 
     @Test func errorsNeverContainThePassword() {

@@ -34,10 +34,14 @@ package enum TestDatabaseKind: String, Sendable, CaseIterable, CustomStringConve
 package enum TestDatabases {
     package static let logger = Logger(label: "crm-tests")
 
-    /// The PostgreSQL server for tests, e.g. postgres://postgres@127.0.0.1:54329/postgres.
+    /// The PostgreSQL server for tests, e.g. postgres://postgres@127.0.0.1:54329/postgres. Connecting
+    /// may take up to 60 s (`connect_timeout`): the whole suite opens hundreds of connections at once
+    /// on a 2-core machine, and a 10 s bound failed tests that had nothing wrong.
     package static var postgresServerURL: String? {
         guard let url = ProcessInfo.processInfo.environment["CRM_TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
-        return url
+        guard !url.contains("connect_timeout="), var components = URLComponents(string: url) else { return url }
+        components.queryItems = (components.queryItems ?? []) + [URLQueryItem(name: "connect_timeout", value: "60")]
+        return components.string ?? url
     }
 
     /// A folder of its own for one test, under the system's temporary folder.

@@ -104,6 +104,8 @@ package struct RecipientOutcome: Sendable, Equatable {
         /// May pass: pending again, due at `nextAttemptAt`.
         case retry(nextAttemptAt: Date, error: String)
         case failed(code: String?, error: String)
+        /// The call may have reached WhatsApp (a timeout, a garbled answer): not retried by itself.
+        case uncertain(error: String)
     }
 
     package var recipientId: UUID

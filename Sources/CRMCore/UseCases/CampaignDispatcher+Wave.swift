@@ -50,16 +50,16 @@ extension CampaignDispatcher {
             let externalId = try await provider.deliver(message, to: recipient.phone, instance: connection.instanceName)
             return outcome(.sent(externalId: externalId))
         } catch let error as ProviderError {
+            // A timeout or a garbled answer may hide an accepted message: retrying could send it twice.
+            if error.reason == .timeout || error.reason == .invalidResponse {
+                return outcome(.uncertain(error: error.message))
+            }
             if error.isRetryable && attempts < OutboundDelivery.maxAttempts {
                 return outcome(.retry(nextAttemptAt: now().addingTimeInterval(backoff(attempts).seconds), error: error.message))
             }
             return outcome(.failed(code: error.status.map(String.init), error: error.message))
         } catch {
-            let reason = "The call to the provider (\(connection.provider.rawValue)) did not complete."
-            if attempts < OutboundDelivery.maxAttempts {
-                return outcome(.retry(nextAttemptAt: now().addingTimeInterval(backoff(attempts).seconds), error: reason))
-            }
-            return outcome(.failed(code: nil, error: reason))
+            return outcome(.uncertain(error: "The call to the provider (\(connection.provider.rawValue)) did not complete."))
         }
     }
 

@@ -12,8 +12,6 @@ import SQLKit
 /// connecting directly (rather than through a pool that retries in the background) reports
 /// a wrong password or an unreachable server at once, with its reason.
 final class PostgresDriver: DatabaseDriver {
-    /// How long a connection attempt may take before crm gives up and says so.
-    static let connectTimeoutSeconds = 10.0
 
     let dialect = SQLDialectName.postgres
     private let connection: PostgresConnection
@@ -30,15 +28,15 @@ final class PostgresDriver: DatabaseDriver {
             host: settings.host, port: settings.port, username: settings.username,
             password: settings.password, database: settings.database, tls: try tls(for: settings)
         )
-        configuration.options.connectTimeout = .seconds(Int64(connectTimeoutSeconds) - 2)
+        configuration.options.connectTimeout = .seconds(Int64(settings.connectTimeout) - 1)
         let target = "\(settings.host):\(settings.port)"
         let finalConfiguration = configuration
         do {
             let connection = try await withTimeout(
-                seconds: connectTimeoutSeconds,
+                seconds: settings.connectTimeout,
                 onTimeout: {
                     CRMError.unavailable(
-                        "PostgreSQL at \(target) did not answer within \(Int(connectTimeoutSeconds)) seconds: "
+                        "PostgreSQL at \(target) did not answer within \(Int(settings.connectTimeout)) seconds: "
                             + "check the host, the port and any firewall."
                     )
                 },

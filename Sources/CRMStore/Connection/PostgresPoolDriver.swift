@@ -38,7 +38,7 @@ final class PostgresPoolDriver: DatabaseDriver {
             host: settings.host, port: settings.port, username: settings.username,
             password: settings.password, database: settings.database, tls: try clientTLS(for: settings)
         )
-        configuration.options.connectTimeout = .seconds(Int64(PostgresDriver.connectTimeoutSeconds) - 2)
+        configuration.options.connectTimeout = .seconds(Int64(settings.connectTimeout) - 1)
         configuration.options.maximumConnections = size
         // Keep a couple of connections open between bursts; the rest open on demand and close after a minute idle.
         configuration.options.minimumConnections = min(2, size - 1)
@@ -49,10 +49,10 @@ final class PostgresPoolDriver: DatabaseDriver {
             // One query through the pool, so that a pool that cannot lease fails here rather than on the first webhook.
             let target = "\(settings.host):\(settings.port)"
             try await withTimeout(
-                seconds: PostgresDriver.connectTimeoutSeconds,
+                seconds: settings.connectTimeout,
                 onTimeout: {
                     CRMError.unavailable(
-                        "PostgreSQL at \(target) did not answer within \(Int(PostgresDriver.connectTimeoutSeconds)) seconds: "
+                        "PostgreSQL at \(target) did not answer within \(Int(settings.connectTimeout)) seconds: "
                             + "check the host, the port and any firewall."
                     )
                 },

@@ -21,6 +21,8 @@ package struct PostgresSettings: Sendable, Equatable {
     package var database: String?
     package var sslMode: SSLMode
     package var sslRootCertificate: String?
+    /// libpq's `connect_timeout` (seconds, at least 2): how long connecting may take. 10 when not given.
+    package var connectTimeout: Double
 
     package init(url text: String) throws {
         let invalid = CRMError.configuration(
@@ -44,6 +46,7 @@ package struct PostgresSettings: Sendable, Equatable {
         self.database = name.isEmpty ? nil : (name.removingPercentEncoding ?? name)
         self.sslMode = .prefer
         self.sslRootCertificate = nil
+        self.connectTimeout = 10
         for item in components.queryItems ?? [] {
             switch item.name.lowercased() {
             case "sslmode", "tlsmode", "ssl":
@@ -55,8 +58,13 @@ package struct PostgresSettings: Sendable, Equatable {
                 sslMode = mode
             case "sslrootcert":
                 sslRootCertificate = item.value
+            case "connect_timeout":
+                guard let seconds = item.value.flatMap(Int.init), seconds > 0, seconds <= 3_600 else {
+                    throw CRMError.configuration("connect_timeout '\(item.value ?? "")' is not a number of seconds (1–3600).")
+                }
+                connectTimeout = Double(max(2, seconds))
             default:
-                continue  // other libpq parameters (application_name, connect_timeout…) are accepted and ignored
+                continue  // other libpq parameters (application_name…) are accepted and ignored
             }
         }
     }

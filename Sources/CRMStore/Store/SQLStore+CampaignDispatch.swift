@@ -212,6 +212,17 @@ extension SQLStore: CampaignStore {
                 UPDATE messages SET retry_count = \(bind: outcome.attempts), error_message = \(bind: error), updated_at = \(bind: outcome.at)
                 WHERE id = \(bind: outcome.messageId) AND status = 'queued'
                 """).run()
+        case .uncertain(let error):
+            try await sql.raw("""
+                UPDATE campaign_recipients SET status = 'uncertain', attempt = \(bind: outcome.attempts), attempt_started_at = NULL,
+                    lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, error = \(bind: error),
+                    updated_at = \(bind: outcome.at)
+                \(ended)
+                """).run()
+            try await sql.raw("""
+                UPDATE messages SET retry_count = \(bind: outcome.attempts), error_message = \(bind: error), updated_at = \(bind: outcome.at)
+                WHERE id = \(bind: outcome.messageId) AND status = 'queued'
+                """).run()
         case .failed(let code, let error):
             try await sql.raw("""
                 UPDATE campaign_recipients SET status = 'failed', attempt = \(bind: outcome.attempts), attempt_started_at = NULL,
