@@ -41,6 +41,24 @@ struct APIMessagesTests {
             #expect(sends.count == 1 && sends.first?.to == APIFixture.contact)
             #expect(try await f.outbound.count("SELECT count(*) AS n FROM messages WHERE client_message_id = 'pedido-4521'") == 1)
 
+            // The same new key from five clients at once: one message, one provider call, four replays.
+            let replies = try await withThrowingTaskGroup(of: APIFixture.Reply.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        let body = ["phone": APIFixture.contact, "message": "Ao mesmo tempo", "clientMessageId": "parallel-1"]
+                        return try await f.request(.POST, "/messages", json: body, token: token)
+                    }
+                }
+                return try await group.reduce(into: [APIFixture.Reply]()) { $0.append($1) }
+            }
+            #expect(replies.allSatisfy { $0.status == 202 }, "\(replies)")
+            #expect(Set(replies.compactMap { $0.json["id"] as? String }).count == 1)
+            #expect(replies.filter { $0.headers["idempotent-replayed"] == "false" }.count == 1)
+            try await f.outbound.eventually("the parallel message sent", f.listener) {
+                await f.outbound.pairing.simulator.sentMessages().contains { $0.text == "Ao mesmo tempo" }
+            }
+            #expect(await f.outbound.pairing.simulator.sentMessages().filter { $0.text == "Ao mesmo tempo" }.count == 1)
+
             // Without a key each post is a new message; bad input stores nothing.
             let plain = try await f.request(.POST, "/messages", json: ["phone": APIFixture.contact, "message": "Oi"], token: token)
             #expect(plain.status == 202 && plain.json["id"] as? String != id, "\(plain)")
@@ -48,7 +66,7 @@ struct APIMessagesTests {
             #expect(badPhone.status == 400 && badPhone.code == "invalid_phone", "\(badPhone)")
             let empty = try await f.request(.POST, "/messages", json: ["phone": APIFixture.contact, "message": "  "], token: token)
             #expect(empty.status == 400 && empty.code == "invalid_request", "\(empty)")
-            #expect(try await f.outbound.count("SELECT count(*) AS n FROM messages") == 2)
+            #expect(try await f.outbound.count("SELECT count(*) AS n FROM messages") == 3)
         }
     }
 

@@ -114,6 +114,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
             let campaigns = noWorker ? nil : context.campaignWorker(
                 configuration: CampaignDispatcher.Configuration(concurrency: workerConcurrency), logger: logger)
             let api: APIRoutes? = if let apiConfiguration { try await context.apiRoutes(apiConfiguration) } else { nil }
+            if api != nil, noWorker { logger.notice("--no-worker: messages posted to /messages stay queued for a listener with a worker") }
             let server = WebhookServer(
                 configuration: ListenerConfiguration(
                     host: host, port: port,
