@@ -52,8 +52,10 @@ struct APIFixture {
             environment.merge(outbound.pairing.environment) { _, new in new }
             environment["JWT_ACCESS_SECRET"] = secret
             let limit = arguments.contains("--login-rate-limit") ? [] : ["--login-rate-limit", "10000"]
+            // A small pool: the suite runs many listeners at once against one PostgreSQL server.
             let listener = try await ListenerProcess.start(
-                databaseURL: base.databaseURL, environment: environment, extraArguments: ["--enable-api"] + limit + arguments)
+                databaseURL: base.databaseURL, environment: environment,
+                extraArguments: ["--enable-api", "--db-pool-size", "3"] + limit + arguments)
             let fixture = APIFixture(
                 outbound: outbound, listener: listener, units: units,
                 secrets: NIOLockedValueBox(Set(users.map(\.password) + [secret, contact])))
