@@ -1133,9 +1133,9 @@ _crm_webhook() {
 
 _crm_webhook_serve() {
     repeating_flags=()
-    non_repeating_flags=(--no-worker --version -h --help)
+    non_repeating_flags=(--no-worker --enable-api --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --access-token-ttl --refresh-token-ttl --login-rate-limit --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -1162,6 +1162,15 @@ _crm_webhook_serve() {
         return
         ;;
     '--worker-concurrency')
+        return
+        ;;
+    '--access-token-ttl')
+        return
+        ;;
+    '--refresh-token-ttl')
+        return
+        ;;
+    '--login-rate-limit')
         return
         ;;
     '--database')
@@ -1238,9 +1247,9 @@ _crm_webhook_replay() {
 
 _crm_serve() {
     repeating_flags=()
-    non_repeating_flags=(--no-worker --version -h --help)
+    non_repeating_flags=(--no-worker --enable-api --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --access-token-ttl --refresh-token-ttl --login-rate-limit --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -1267,6 +1276,15 @@ _crm_serve() {
         return
         ;;
     '--worker-concurrency')
+        return
+        ;;
+    '--access-token-ttl')
+        return
+        ;;
+    '--refresh-token-ttl')
+        return
+        ;;
+    '--login-rate-limit')
         return
         ;;
     '--database')

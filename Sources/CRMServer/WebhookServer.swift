@@ -17,11 +17,13 @@ package struct WebhookServer: Sendable {
     let outboundWorker: OutboundWorker?
     /// Sends the running campaigns; `nil` with `--no-worker`.
     let campaignWorker: CampaignWorker?
+    /// The HTTP API's routes (`--enable-api`); `nil` serves the webhooks, /health and /metrics only.
+    let api: APIRoutes?
 
     package init(
         configuration: ListenerConfiguration, ingestion: WebhookIngestion, databaseCheck: @escaping @Sendable () async -> Bool,
         logger: Logger, metrics: MetricsRegistry = MetricsRegistry(), outboundWorker: OutboundWorker? = nil,
-        campaignWorker: CampaignWorker? = nil
+        campaignWorker: CampaignWorker? = nil, api: APIRoutes? = nil
     ) {
         self.configuration = configuration
         self.ingestion = ingestion
@@ -30,6 +32,7 @@ package struct WebhookServer: Sendable {
         self.metrics = metrics
         self.outboundWorker = outboundWorker
         self.campaignWorker = campaignWorker
+        self.api = api
     }
 
     func router() -> Router<ListenerContext> {
@@ -41,6 +44,7 @@ package struct WebhookServer: Sendable {
         ).add(to: router)
         HealthRoutes(databaseCheck: databaseCheck).add(to: router)
         MetricsRoutes(metrics: metrics).add(to: router)
+        api?.add(to: router, metrics: metrics)
         return router
     }
 

@@ -1,5 +1,19 @@
 import Foundation
 
+/// Who words `SendService.prepare`'s refusals: `crm send` (its options named) or the caller.
+package enum SendWording: Sendable, Equatable {
+    case commandLine
+    /// Throw `SendRejection`: the caller words it (the HTTP API names its fields).
+    case typed
+}
+
+/// Why `SendService.prepare` stored nothing, for callers that word it themselves.
+package enum SendRejection: Error, Sendable, Equatable {
+    /// The unit's WhatsApp number is not connected.
+    case notConnected
+    case refused(SendRefusal)
+}
+
 /// How `crm send` words a `SendRefusal`: what was refused, why, and the option that does it
 /// instead. The number is masked; nothing was stored or sent.
 extension SendService {

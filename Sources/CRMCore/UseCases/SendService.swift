@@ -43,8 +43,11 @@ package struct SendService: Sendable {
     /// (`SendPolicy`: opt-out unless `force`, Meta's 24-hour window for free text, templates on
     /// Meta only); returns the request to store. Nothing is stored or sent when it throws. A client
     /// message id already used skips the rules: storing it answers that message, or a conflict.
+    /// A unit that is not connected and a refused message throw `crm send`'s wording, or, with
+    /// `wording: .typed`, a `SendRejection` for callers that word it themselves (the HTTP API).
     package func prepare(
-        unit: BusinessUnit, to phone: String, content: OutboundContent, clientMessageId: String?, force: Bool = false
+        unit: BusinessUnit, to phone: String, content: OutboundContent, clientMessageId: String?, force: Bool = false,
+        wording: SendWording = .commandLine
     ) async throws -> (OutboundRequest, WhatsAppConnection) {
         let body: String
         switch content {
@@ -64,6 +67,7 @@ package struct SendService: Sendable {
             throw CRMError.invalidInput("The client message id must have 1 to 200 characters.")
         }
         guard let connection = try await store.connection(unitId: unit.id), connection.status.state == .connected else {
+            if wording == .typed { throw SendRejection.notConnected }
             throw CRMError(.unavailable,
                 "Unit \(unit.slug) is not connected to WhatsApp: run `crm whatsapp connect --unit \(unit.slug)` "
                     + "(check with `crm whatsapp status --unit \(unit.slug)`); nothing was sent.")
@@ -77,6 +81,7 @@ package struct SendService: Sendable {
             let recipient = try await store.sendRecipient(unitId: unit.id, phone: digits)
             if let refusal = SendPolicy.refusal(
                 provider: connection.provider, content: content, recipient: recipient, force: force, now: now()) {
+                if wording == .typed { throw SendRejection.refused(refusal) }
                 throw refusalError(refusal, unit: unit, phone: digits)
             }
         }

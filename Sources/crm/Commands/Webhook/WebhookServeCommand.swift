@@ -34,6 +34,10 @@ struct WebhookServeCommand: AsyncParsableCommand {
             campaign (`crm campaigns dispatch --detach`, `crm campaigns resume`) under its pacing, sharing it \
             with any other dispatcher of the campaign. Stopping the listener leaves the campaigns running, \
             for the next listener.
+
+            With --enable-api (or CRM_ENABLE_API=1) the listener also serves the HTTP API on the same \
+            port: POST /admin/login, /admin/refresh, /admin/logout, and POST/GET /messages behind a bearer \
+            token (docs/api.md). It needs JWT_ACCESS_SECRET, at least 32 bytes, to sign access tokens.
             """,
         aliases: []
     )
@@ -65,6 +69,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Option(help: "Messages the outbound worker sends at once (1–256).")
     var workerConcurrency: Int = OutboundWorker.Configuration().concurrency
 
+    @OptionGroup var apiOptions: APIOptions
+
     @OptionGroup var databaseOptions: DatabaseOptions
 
     static let defaultPoolSize = 10
@@ -91,6 +97,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
         let port = try self.port ?? Self.environmentPort(environment["PORT"]) ?? 3000
         let logger = Log.logger
         let poolSize = try dbPoolSize ?? Self.environmentPoolSize(environment["CRM_DB_POOL_SIZE"]) ?? Self.defaultPoolSize
+        let apiConfiguration = try apiOptions.configuration(environment: environment)
         try await CommandContext.with(databaseOptions, try OutputOptions.parse([]), noticesAsLog: true, poolSize: poolSize) { context in
             if environment[SecretBox.keyVariable].map({ $0.isEmpty }) ?? true {
                 logger.warning("CRM_SECRET_KEY is not set: Meta webhooks cannot be verified and will be refused")
@@ -106,6 +113,8 @@ struct WebhookServeCommand: AsyncParsableCommand {
                 configuration: OutboundWorker.Configuration(concurrency: workerConcurrency), logger: logger, metrics: metrics)
             let campaigns = noWorker ? nil : context.campaignWorker(
                 configuration: CampaignDispatcher.Configuration(concurrency: workerConcurrency), logger: logger)
+            let api: APIRoutes? = if let apiConfiguration { try await context.apiRoutes(apiConfiguration) } else { nil }
+            if api != nil, noWorker { logger.notice("--no-worker: messages posted to /messages stay queued for a listener with a worker") }
             let server = WebhookServer(
                 configuration: ListenerConfiguration(
                     host: host, port: port,
@@ -114,13 +123,15 @@ struct WebhookServeCommand: AsyncParsableCommand {
                 ),
                 ingestion: ingestion,
                 databaseCheck: { (try? await database.ping()) != nil }, logger: logger, metrics: metrics, outboundWorker: worker,
-                campaignWorker: campaigns
+                campaignWorker: campaigns,
+                api: api
             )
             try await server.run(onListening: { bound in
                 logger.notice("crm listening", metadata: [
                     "url": "http://\(host):\(bound)", "database": "\(database.location.displayName)",
                     "connections": "\(database.connectionLimit)",
                     "outboundWorker": worker == nil ? "off" : "on (\(workerConcurrency) at once)",
+                    "api": apiConfiguration == nil ? "off" : "on",
                 ])
             })
             logger.notice("crm stopped")

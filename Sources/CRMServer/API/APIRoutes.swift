@@ -1,0 +1,63 @@
+import CRMCore
+import Foundation
+import Hummingbird
+import NIOPosix
+
+/// What the HTTP API reads and writes, through CRMCore's ports.
+package typealias APIStore = SessionStore & UnitStore & MessageReadStore & SendService.SendStore
+
+/// The HTTP API served beside the webhooks with `crm webhook serve --enable-api`: sign-in
+/// (`/admin/login`, `/admin/refresh`, `/admin/logout`) and messages (`/messages`). Every route
+/// answers errors as `{"error": {"code", "message"}}`.
+package struct APIRoutes: Sendable {
+    let configuration: APIConfiguration
+    let store: any APIStore
+    let sessions: SessionService
+    let tokens: AccessTokens
+    let logins: LoginRateLimits
+
+    /// `hasher` checks passwords on NIO's thread pool, never on the cooperative one; its decoy hash
+    /// (for unknown emails) is made here, once, at the same cost as new passwords.
+    package init(configuration: APIConfiguration, store: any APIStore, hasher: any PasswordHasher) async {
+        self.configuration = configuration
+        self.store = store
+        let check: SessionService.PasswordCheck = { password, hash in
+            (try? await NIOThreadPool.singleton.runIfActive { hasher.verify(password, hash: hash) }) ?? false
+        }
+        let decoy = (try? await NIOThreadPool.singleton.runIfActive { hasher.hash(UUID().uuidString) }) ?? ""
+        sessions = SessionService(
+            store: store, checkPassword: check, decoyHash: decoy, refreshTokenLifetime: configuration.refreshTokenLifetime)
+        tokens = await AccessTokens(secret: configuration.accessSecret, lifetime: configuration.accessTokenLifetime)
+        logins = LoginRateLimits(attemptsPerMinute: configuration.loginAttemptsPerMinute)
+    }
+
+    func add(to router: Router<ListenerContext>, metrics: MetricsRegistry) {
+        let group = router.group().add(middleware: APIErrorMiddleware())
+        AuthRoutes(api: self, metrics: metrics).add(to: group)
+        MessageRoutes(api: self).add(to: group)
+    }
+
+    /// The signed-in user a request's `Authorization: Bearer` token speaks for, checked against
+    /// the user's current state: a disabled user, or one whose role, unit or password changed
+    /// since the token was issued, is refused.
+    func principal(of request: Request) async throws -> Principal {
+        guard let header = request.headers[.authorization], header.count > 7,
+              header.prefix(7).lowercased() == "bearer "
+        else {
+            throw APIError.unauthorized("unauthorized", "Sign in first: send Authorization: Bearer <accessToken> (POST /admin/login).")
+        }
+        let claims: (userId: UUID, epoch: Int)
+        do {
+            claims = try await tokens.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        } catch .expired {
+            throw APIError.unauthorized("token_expired", "The access token has expired: get a new one with POST /admin/refresh.")
+        } catch {
+            throw APIError.unauthorized("invalid_token", "The access token is not valid: sign in again (POST /admin/login).")
+        }
+        guard let user = try await sessions.currentUser(id: claims.userId, epoch: claims.epoch) else {
+            throw APIError.unauthorized(
+                "session_ended", "This session has ended (the account was disabled or changed): sign in again (POST /admin/login).")
+        }
+        return Principal(user)
+    }
+}
