@@ -15,72 +15,78 @@ struct CampaignCommandTests {
     @Test("a gateway failing 30 % of sends: everyone ends sent or failed, after 3 attempts at most, nobody twice",
           arguments: TestDatabaseKind.available)
     func flakyGateway(kind: TestDatabaseKind) async throws {
-        try await CampaignFixture.with(kind) { f in
-            try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
-            await f.simulator.updateSettings { $0.sendFailureRate = 0.3 }
-            let created = try await f.create(Self.phones(200).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "unlimited"])
-            let id = try CampaignFixture.id(of: created)
-            let dispatched = try await f.campaigns(["dispatch", id, "--json"])
-            try #require(dispatched.status == 0, "\(dispatched)")
-            let funnel = try await f.funnel(id)
-            let (sent, failed) = (funnel["sent"] as? Int ?? -1, funnel["failed"] as? Int ?? -1)
-            #expect(sent + failed == 200 && sent > 150, "\(funnel)")
-            let accepted = await f.simulator.sentMessages()
-            #expect(accepted.count == sent && Set(accepted.map(\.to)).count == sent)
-            #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE attempt > 3 OR attempt < 1") == 0)
-            #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE status = 'failed' AND attempt <> 3") == 0,
-                    "only a third 500 fails a recipient")
-            #expect(try await f.count("SELECT count(*) AS n FROM messages WHERE campaign_id IS NOT NULL AND status = 'failed'") == failed)
+        try await HeavyTestGate.run {
+            try await CampaignFixture.with(kind) { f in
+                try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
+                await f.simulator.updateSettings { $0.sendFailureRate = 0.3 }
+                let created = try await f.create(Self.phones(200).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "unlimited"])
+                let id = try CampaignFixture.id(of: created)
+                let dispatched = try await f.campaigns(["dispatch", id, "--json"])
+                try #require(dispatched.status == 0, "\(dispatched)")
+                let funnel = try await f.funnel(id)
+                let (sent, failed) = (funnel["sent"] as? Int ?? -1, funnel["failed"] as? Int ?? -1)
+                #expect(sent + failed == 200 && sent > 150, "\(funnel)")
+                let accepted = await f.simulator.sentMessages()
+                #expect(accepted.count == sent && Set(accepted.map(\.to)).count == sent)
+                #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE attempt > 3 OR attempt < 1") == 0)
+                #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE status = 'failed' AND attempt <> 3") == 0,
+                        "only a third 500 fails a recipient")
+                #expect(try await f.count("SELECT count(*) AS n FROM messages WHERE campaign_id IS NOT NULL AND status = 'failed'") == failed)
+            }
         }
     }
 
     @Test("a send that times out may have reached WhatsApp: uncertain, not retried; the others go on")
     func timeoutIsUncertain() async throws {
-        try await CampaignFixture.with(.sqlite) { f in
-            try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
-            let created = try await f.create(Self.phones(5).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "unlimited"])
-            let id = try CampaignFixture.id(of: created)
-            await f.simulator.injectFault(.delay(milliseconds: 4_000), count: 1)
-            let dispatched = try await f.campaigns(["dispatch", id, "--json", "--concurrency", "1"], overrides: ["CRM_PROVIDER_TIMEOUT": "1"])
-            #expect(dispatched.status == 0, "\(dispatched)")
-            let funnel = try await f.funnel(id)
-            #expect(funnel["uncertain"] as? Int == 1 && funnel["sent"] as? Int == 4 && funnel["failed"] as? Int == 0, "\(funnel)")
-            #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE status = 'uncertain' AND attempt = 1") == 1)
-            #expect(dispatched.stdout.contains("\"uncertain\" : 1"), "\(dispatched.stdout)")
+        try await HeavyTestGate.run {
+            try await CampaignFixture.with(.sqlite) { f in
+                try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
+                let created = try await f.create(Self.phones(5).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "unlimited"])
+                let id = try CampaignFixture.id(of: created)
+                await f.simulator.injectFault(.delay(milliseconds: 60_000), count: 1)  // past a 10 s request timeout
+                let dispatched = try await f.campaigns(["dispatch", id, "--json", "--concurrency", "1"], overrides: ["CRM_PROVIDER_TIMEOUT": "10"])
+                #expect(dispatched.status == 0, "\(dispatched)")
+                let funnel = try await f.funnel(id)
+                #expect(funnel["uncertain"] as? Int == 1 && funnel["sent"] as? Int == 4 && funnel["failed"] as? Int == 0, "\(funnel)")
+                #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE status = 'uncertain' AND attempt = 1") == 1)
+                #expect(dispatched.stdout.contains("\"uncertain\" : 1"), "\(dispatched.stdout)")
+            }
         }
     }
 
     @Test("Ctrl-C pauses (exit 1, sends in flight recorded); resume hands it to the listener, which finishes it")
     func interruptAndResume() async throws {
-        try await CampaignFixture.with(.sqlite) { f in
-            try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
-            let created = try await f.create(
-                Self.phones(60).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "10/s", "--jitter", "0", "--batch-size", "0"])
-            let id = try CampaignFixture.id(of: created)
-            let dispatch = try f.startDispatch(id)
-            try await f.outbound.eventually("a few sent") { await f.simulator.sentMessages().count >= 5 }
-            let status = await dispatch.stop(signal: SIGINT)
-            #expect(status == 1, "\(dispatch.stderr)")
-            #expect(dispatch.stderr.contains("Interrupted") && dispatch.stderr.contains("paused"), "\(dispatch.stderr)")
-            #expect(try await f.show(id)["status"] as? String == "paused")
-            let sentBefore = await f.simulator.sentMessages().count
-            let funnel = try await f.funnel(id)
-            #expect(funnel["sent"] as? Int == sentBefore && funnel["inFlight"] as? Int == 0, "\(funnel)")
-            #expect(sentBefore < 60)
+        try await HeavyTestGate.run {
+            try await CampaignFixture.with(.sqlite) { f in
+                try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
+                let created = try await f.create(
+                    Self.phones(60).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "10/s", "--jitter", "0", "--batch-size", "0"])
+                let id = try CampaignFixture.id(of: created)
+                let dispatch = try f.startDispatch(id)
+                try await f.outbound.eventually("a few sent") { await f.simulator.sentMessages().count >= 5 }
+                let status = await dispatch.stop(signal: SIGINT)
+                #expect(status == 1, "\(dispatch.stderr)")
+                #expect(dispatch.stderr.contains("Interrupted") && dispatch.stderr.contains("paused"), "\(dispatch.stderr)")
+                #expect(try await f.show(id)["status"] as? String == "paused")
+                let sentBefore = await f.simulator.sentMessages().count
+                let funnel = try await f.funnel(id)
+                #expect(funnel["sent"] as? Int == sentBefore && funnel["inFlight"] as? Int == 0, "\(funnel)")
+                #expect(sentBefore < 60)
 
-            // The listener's worker leaves a paused campaign alone, and sends it once resumed.
-            try await f.outbound.withListener { listener in
-                try await Task.sleep(for: .seconds(1))
-                #expect(await f.simulator.sentMessages().count == sentBefore)
-                let resumed = try await f.campaigns(["resume", id])
-                #expect(resumed.status == 0 && resumed.stdout.contains("running"), "\(resumed)")
-                try await f.outbound.eventually("the listener completes it", listener) {
-                    try await f.show(id)["status"] as? String == "completed"
+                // The listener's worker leaves a paused campaign alone, and sends it once resumed.
+                try await f.outbound.withListener { listener in
+                    try await Task.sleep(for: .seconds(1))
+                    #expect(await f.simulator.sentMessages().count == sentBefore)
+                    let resumed = try await f.campaigns(["resume", id])
+                    #expect(resumed.status == 0 && resumed.stdout.contains("running"), "\(resumed)")
+                    try await f.outbound.eventually("the listener completes it", listener) {
+                        try await f.show(id)["status"] as? String == "completed"
+                    }
+                    #expect(listener.logText.contains("campaign dispatch starts"))
                 }
-                #expect(listener.logText.contains("campaign dispatch starts"))
+                let sent = await f.simulator.sentMessages()
+                #expect(sent.count == 60 && Set(sent.map(\.to)).count == 60)
             }
-            let sent = await f.simulator.sentMessages()
-            #expect(sent.count == 60 && Set(sent.map(\.to)).count == 60)
         }
     }
 

@@ -125,8 +125,11 @@ package final class ProviderHTTPClient: Sendable {
     static func transportFailure(_ error: any Error, deadlinePassed: Bool) -> ProviderTransportFailure {
         if let error = error as? HTTPClientError {
             switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout, .getConnectionFromPoolTimeout:
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
                 return .timeout
+            case .connectTimeout, .getConnectionFromPoolTimeout:
+                // Nothing was sent: a caller may try again without risking a duplicate.
+                return .unreachable("no connection within the connect timeout")
             case .remoteConnectionClosed:
                 return .unreachable("the connection was closed before the response")
             case .bodyLengthMismatch:
