@@ -97,8 +97,9 @@ struct WhatsAppProvidersPairingTests {
     func meta() async throws {
         try await PairingFixture.with(.sqlite) { f in
             try await configureMeta(f)
-            // Nothing answers at BASE_URL yet: Meta cannot verify the callback, nothing is recorded.
-            let unverified = try await f.whatsapp(["connect"])
+            // Nothing answers at BASE_URL yet (a refused loopback port, so that the outcome does
+            // not hang on name resolution): Meta cannot verify the callback, nothing is recorded.
+            let unverified = try await f.whatsapp(["connect"], overrides: ["BASE_URL": "http://127.0.0.1:1"])
             expectCleanError(unverified, status: 78, mentions: "crm webhook serve")
             #expect(try await f.storedConnection()?.status.state == .disconnected)
             #expect(try await f.storedConnection()?.webhookSecretHash == nil)
