@@ -52,7 +52,7 @@ extension SQLStore {
         let at = new.createdAt.timeIntervalSince1970
         var contacts = BatchTable([("id", "uuid"), ("unit_id", "uuid"), ("phone", "text"), ("name", "text"), ("at", "float8")])
         for recipient in chunk {
-            contacts.append([.text(UUID().uuidString), .text(new.unitId.uuidString), .text(recipient.phone), .text(recipient.name),
+            contacts.append([.id(.timeOrdered()), .id(new.unitId), .text(recipient.phone), .text(recipient.name),
                              .number(at)])
         }
         // `created_at = updated_at` tells a contact this statement created from one it updated.
@@ -78,7 +78,7 @@ extension SQLStore {
             guard let contact = known[recipient.phone] else { throw CRMError(.internal, "A recipient's contact was not recorded.") }
             if contact.optedOut { optedOut += 1 }
             recipients.append([
-                .text(UUID().uuidString), .text(contact.id.uuidString), .text(recipient.phone), .text(Self.jsonObject(recipient.variables)),
+                .id(.timeOrdered()), .id(contact.id), .text(recipient.phone), .text(Self.jsonObject(recipient.variables)),
                 .text(recipient.body), .text(contact.optedOut ? "skipped" : "pending"), .text(contact.optedOut ? Self.optedOutError : nil),
                 .number(Double(firstPosition + offset)),
             ])
