@@ -8,9 +8,10 @@ import Synchronization
 /// It claims a few recipients at a time (leased, so that other dispatchers of the campaign take
 /// others), reserves the unit's send slots for them (`CampaignStore.reserveSendSlots`, shared by
 /// every process), and sends each group whose slots fall together (a "wave") when its time comes:
-/// the attempt is committed before the provider call (`startAttempts`), the outcomes after. A
-/// failure that may pass puts the recipient back with its next attempt due later; the third
-/// failed attempt fails it. A live dispatcher renews its claims; a dead one's expire, and are taken
+/// the attempt is committed before the provider call (`startAttempts`; with no rate limit, in the
+/// claim's own transaction, and a second wave is readied while the first is at the provider), the
+/// outcomes after. A failure that may pass puts the recipient back with its next attempt due later;
+/// the third failed attempt fails it. A live dispatcher renews its claims; a dead one's expire, and are taken
 /// back as pending (not started) or uncertain (started).
 package struct CampaignDispatcher: Sendable {
     package struct Configuration: Sendable {
@@ -80,6 +81,8 @@ package struct CampaignDispatcher: Sendable {
     struct Wave: Sendable {
         var slot: Date
         var recipients: [ClaimedRecipient]
+        /// Their messages, when the attempts were committed with the claim (no rate limit).
+        var started: [UUID: Message]?
     }
 
     private enum Event_: Sendable {
@@ -93,7 +96,11 @@ package struct CampaignDispatcher: Sendable {
         _ campaign: Campaign, isStopping: @escaping @Sendable () -> Bool, onEvent: @escaping @Sendable (Event) -> Void = { _ in }
     ) async -> Ending {
         let halt = HaltFlag()
+        let permits = ProviderCallPermits(configuration.concurrency)
         let pacing = campaign.pacing
+        // With no rate limit, two waves of `concurrency` at most: one at the provider, the other
+        // committing its attempts or recording its outcomes (the permits keep the calls within bounds).
+        let inFlightLimit = configuration.concurrency * (pacing.rate.isUnlimited ? 2 : 1)
         let perSecond = Double(pacing.rate.count) / pacing.rate.period.seconds
         var ending = Ending.stopped
         await withTaskGroup(of: Event_.self) { group in
@@ -149,18 +156,26 @@ package struct CampaignDispatcher: Sendable {
                     await pause(.seconds(1))
                     continue
                 }
-                let room = configuration.concurrency - inFlight
+                let room = inFlightLimit - inFlight
                 guard room > 0 else {
                     await waitForProgress()
                     continue
                 }
                 // About a second of sends ahead: a stopped dispatcher leaves few reserved slots unused.
-                let limit = pacing.rate.isUnlimited ? room : min(room, max(1, Int(perSecond.rounded(.up))))
+                let limit = pacing.rate.isUnlimited
+                    ? min(room, configuration.concurrency) : min(room, max(1, Int(perSecond.rounded(.up))))
                 let claimed: [ClaimedRecipient]
+                var started: [UUID: Message]?
                 do {
-                    claimed = try await store.claimRecipients(
-                        campaignId: campaign.id, limit: limit, owner: owner, until: date.addingTimeInterval(configuration.lease.seconds),
-                        now: date)
+                    let until = date.addingTimeInterval(configuration.lease.seconds)
+                    if pacing.rate.isUnlimited {
+                        // Sent at once: the attempts are committed with the claim.
+                        let wave = try await store.claimAndStartAttempts(
+                            campaignId: campaign.id, limit: limit, owner: owner, until: until, now: date, provider: connection.provider)
+                        (claimed, started) = (wave.recipients, wave.messages)
+                    } else {
+                        claimed = try await store.claimRecipients(campaignId: campaign.id, limit: limit, owner: owner, until: until, now: date)
+                    }
                 } catch {
                     report(error, onEvent)
                     await pause(configuration.errorPause)
@@ -174,12 +189,13 @@ package struct CampaignDispatcher: Sendable {
                     await pause(configuration.idlePause)
                     continue
                 }
-                let slots: [Date]
-                if pacing.rate.isUnlimited {
-                    slots = Array(repeating: date, count: claimed.count)
+                var waves: [Wave]
+                if let started {
+                    waves = [Wave(slot: date, recipients: claimed, started: started)]
                 } else {
                     do {
-                        slots = try await store.reserveSendSlots(unitId: campaign.unitId, count: claimed.count, pacing: pacing, now: date)
+                        let slots = try await store.reserveSendSlots(unitId: campaign.unitId, count: claimed.count, pacing: pacing, now: date)
+                        waves = Self.waves(claimed, slots: slots)
                     } catch {
                         report(error, onEvent)
                         try? await store.releaseRecipients(ids: claimed.map(\.id), owner: owner, at: date)
@@ -187,10 +203,10 @@ package struct CampaignDispatcher: Sendable {
                         continue
                     }
                 }
-                for wave in Self.waves(claimed, slots: slots) {
+                for wave in waves {
                     let jitter = Self.jitter(pacing)
                     group.addTask {
-                        await send(wave, after: jitter, halt: halt, isStopping: isStopping)
+                        await send(wave, after: jitter, permits: permits, halt: halt, isStopping: isStopping)
                         return .waveDone(wave.recipients.count)
                     }
                     inFlight += wave.recipients.count
