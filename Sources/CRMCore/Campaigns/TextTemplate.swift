@@ -80,11 +80,13 @@ package struct TextTemplate: Sendable, Equatable {
         return output
     }
 
+    /// Called for each variable of each recipient (100,000 of them for a large file): `trimming`
+    /// skips Foundation when there is nothing to trim, and the first name stops at the first space.
     static func value(of name: String, in values: [String: String]) -> String? {
-        if let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty { return value }
-        if name == "first_name", let full = values["name"]?.trimmingCharacters(in: .whitespacesAndNewlines),
-           let first = full.split(whereSeparator: \.isWhitespace).first {
-            return String(first)
+        if let value = values[name]?.trimming(.whitespacesAndNewlines), !value.isEmpty { return value }
+        if name == "first_name", let full = values["name"]?.trimming(.whitespacesAndNewlines),
+           let start = full.firstIndex(where: { !$0.isWhitespace }) {
+            return String(full[start..<(full[start...].firstIndex(where: \.isWhitespace) ?? full.endIndex)])
         }
         return nil
     }
