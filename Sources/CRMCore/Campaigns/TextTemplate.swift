@@ -81,12 +81,16 @@ package struct TextTemplate: Sendable, Equatable {
     }
 
     /// Called for each variable of each recipient (100,000 of them for a large file): `trimming`
-    /// skips Foundation when there is nothing to trim, and the first name stops at the first space.
+    /// skips Foundation when there is nothing to trim, and the first name stops at the first space
+    /// without breaking the text into characters.
     static func value(of name: String, in values: [String: String]) -> String? {
         if let value = values[name]?.trimming(.whitespacesAndNewlines), !value.isEmpty { return value }
-        if name == "first_name", let full = values["name"]?.trimming(.whitespacesAndNewlines),
-           let start = full.firstIndex(where: { !$0.isWhitespace }) {
-            return String(full[start..<(full[start...].firstIndex(where: \.isWhitespace) ?? full.endIndex)])
+        if name == "first_name", let full = values["name"]?.trimming(.whitespacesAndNewlines) {
+            // By scalar: a white space scalar always starts a character of its own.
+            let scalars = full.unicodeScalars
+            if let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) {
+                return String(scalars[start..<(scalars[start...].firstIndex(where: \.properties.isWhitespace) ?? scalars.endIndex)])
+            }
         }
         return nil
     }

@@ -11,8 +11,17 @@ struct BatchTable {
         case id(UUID)
         case number(Double)
         case null
+        /// A JSON value encoded beforehand (`preEncoded(_:)`), written as it is.
+        case encoded(String)
 
         static func text(_ value: String?) -> Cell { value.map(Cell.text) ?? .null }
+
+        /// The cell's JSON, for rows encoded ahead of the statement that takes them.
+        static func preEncoded(_ cell: Cell) -> Cell {
+            var output = ""
+            BatchTable.append(cell, to: &output)
+            return .encoded(output)
+        }
     }
 
     /// Column names and their PostgreSQL types (`uuid`, `text`, `float8`), in row order.
@@ -23,7 +32,7 @@ struct BatchTable {
         self.columns = columns
     }
 
-    var isEmpty: Bool { rows.isEmpty }
+    var isEmpty: Bool { encodedJSON.map { $0 == "[]" } ?? rows.isEmpty }
 
     mutating func append(_ row: [Cell]) {
         precondition(row.count == columns.count, "a batch row has \(row.count) cells for \(columns.count) columns")
@@ -47,25 +56,40 @@ struct BatchTable {
     }
 
     var json: String {
+        if let encodedJSON { return encodedJSON }
         var output = "["
         output.reserveCapacity(rows.count * columns.count * 24)
         for (rowIndex, row) in rows.enumerated() {
             output += rowIndex == 0 ? "[" : ",["
             for (cellIndex, cell) in row.enumerated() {
                 if cellIndex > 0 { output += "," }
-                switch cell {
-                case .null: output += "null"
-                case .number(let value): output += value.isFinite ? "\(value)" : "null"
-                case .text(let value): Self.appendString(value, to: &output)
-                case .id(let value):
-                    output += "\""
-                    value.appendText(to: &output)
-                    output += "\""
-                }
+                Self.append(cell, to: &output)
             }
             output += "]"
         }
         return output + "]"
+    }
+
+    /// The JSON made once, now (on the caller's task), for a statement that comes later.
+    private var encodedJSON: String?
+
+    /// Encodes the rows now: `source` then only binds the text. Rows appended later are not taken.
+    mutating func encode() {
+        encodedJSON = json
+        rows = []
+    }
+
+    static func append(_ cell: Cell, to output: inout String) {
+        switch cell {
+        case .null: output += "null"
+        case .number(let value): output += value.isFinite ? "\(value)" : "null"
+        case .text(let value): appendString(value, to: &output)
+        case .id(let value):
+            output += "\""
+            value.appendText(to: &output)
+            output += "\""
+        case .encoded(let value): output += value
+        }
     }
 
     /// A JSON string literal: quotes, backslashes and control characters escaped. Works on the
