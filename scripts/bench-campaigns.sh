@@ -118,7 +118,7 @@ measure() {
     ) >"$out.backends" &
     local backend_sampler=$!
     if [ -n "${PROFILE_THIS:-}" ] && [ -n "$pid" ]; then
-        perf record -F 499 -g -p "$pid" -o "$PROFILE_THIS" >/dev/null 2>&1 &
+        perf record -N -F 499 -g -p "$pid" -o "$PROFILE_THIS" >/dev/null 2>&1 &
     fi
     local status=0
     wait "$wrapper" || status=$?
