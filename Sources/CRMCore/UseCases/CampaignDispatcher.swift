@@ -15,7 +15,8 @@ import Synchronization
 /// back as pending (not started) or uncertain (started).
 package struct CampaignDispatcher: Sendable {
     package struct Configuration: Sendable {
-        /// Recipients in flight (waiting for their slot or being sent) at most.
+        /// Provider calls in flight at most; as many recipients claimed (waiting for their slot or
+        /// being sent), or twice as many with no rate limit (the next wave, ready).
         package var concurrency: Int
         /// How long a claim lasts unless renewed, and how often this dispatcher renews its own.
         package var lease: Duration
