@@ -19,9 +19,10 @@
 #   PROFILE=dir         also record the first dispatch of each database with perf (dir/perf-dispatch-<db>.data)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for tool in psql sqlite3 python3 curl; do
-    command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install postgresql-client sqlite3 python3 curl)" >&2; exit 1; }
+for tool in psql sqlite3 python3 curl pgrep; do
+    command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install postgresql-client sqlite3 python3 curl procps)" >&2; exit 1; }
 done
+[ -x /usr/bin/time ] || { echo "GNU time is missing (apt-get install time)" >&2; exit 1; }
 ROWS=${ROWS:-100000} CREATE_RUNS=${CREATE_RUNS:-3} DISPATCH=${DISPATCH:-10000} DISPATCH_RUNS=${DISPATCH_RUNS:-2}
 LARGE=${LARGE:-30000} CONCURRENCY=${CONCURRENCY:-32}
 DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_campaigns}
