@@ -15,6 +15,11 @@ struct TextTemplateTests {
         #expect(try template.render(["name": "João", "city": "  "]) == "Olá João, sua loja em sua cidade abre às 9h. João!")
         // A first_name column of its own wins over the one taken from name.
         #expect(try template.render(["name": "Maria Silva", "first_name": "Mari"]).hasPrefix("Olá Mari,"))
+        // The first name is the first word, whatever white space surrounds or separates it.
+        let first = try TextTemplate("{{first_name|cliente}}")
+        #expect(try first.render(["name": " \tJosé\u{A0}Souza "]) == "José")
+        #expect(try first.render(["name": "Ana"]) == "Ana")
+        #expect(try first.render(["name": " \n "]) == "cliente")
         // An empty default is a default.
         #expect(try TextTemplate("a{{x|}}b").render([:]) == "ab")
     }

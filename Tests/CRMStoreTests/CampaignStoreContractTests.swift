@@ -127,6 +127,53 @@ struct CampaignStoreContractTests {
         }
     }
 
+    @Test("claim and start in one transaction: import order, one message each, linked at the outcome, reused by a retry; expired: uncertain",
+          arguments: TestDatabaseKind.stores)
+    func claimAndStart(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            let store = database.store
+            let (_, campaign) = try await campaign(store, phones: phones(4))
+            let until = t0.addingTimeInterval(30)
+            let wave = try await store.claimAndStartAttempts(
+                campaignId: campaign.id, limit: 3, owner: "a", until: until, now: t0, provider: .evolution)
+            #expect(wave.recipients.map(\.phone) == Array(phones(4).prefix(3)))
+            #expect(wave.recipients.allSatisfy { wave.messages[$0.id]?.clientMessageId == $0.clientMessageId })
+            #expect(wave.recipients.allSatisfy { wave.messages[$0.id]?.body == $0.body && wave.messages[$0.id]?.state == .queued })
+            #expect(Set(wave.messages.values.map(\.id)).count == 3)
+            // Started: the attempt is committed, so a dispatcher that takes the expired claim finds it uncertain.
+            let other = try await store.claimRecipients(campaignId: campaign.id, limit: 5, owner: "b", until: until, now: t0)
+            #expect(other.map(\.phone) == [phones(4)[3]])
+            try await store.releaseRecipients(ids: other.map(\.id), owner: "b", at: t0)
+
+            let (first, second) = (wave.recipients[0], wave.recipients[1])
+            try await store.recordRecipientOutcomes([
+                RecipientOutcome(recipientId: first.id, messageId: wave.messages[first.id]!.id, attempts: 1, result: .sent(externalId: "3EB0A"),
+                                 at: t0),
+                RecipientOutcome(recipientId: second.id, messageId: wave.messages[second.id]!.id, attempts: 1,
+                                 result: .retry(nextAttemptAt: t0.addingTimeInterval(5), error: "timeout"), at: t0),
+            ])
+            #expect(try await store.outboundMessage(id: wave.messages[first.id]!.id)?.externalId == "3EB0A")
+            let linked = try await count(database, """
+                SELECT count(*) AS n FROM campaign_recipients r JOIN messages m ON m.id = r.message_id
+                WHERE r.campaign_id = \(bind: campaign.id) AND m.client_message_id = \(bind: first.clientMessageId)
+                """)
+            #expect(linked == 1, "the sent recipient points at its message")
+            let again = try await store.claimAndStartAttempts(
+                campaignId: campaign.id, limit: 5, owner: "a", until: until.addingTimeInterval(10), now: t0.addingTimeInterval(6),
+                provider: .evolution)
+            #expect(again.recipients.map(\.id) == [second.id, other[0].id])
+            #expect(again.recipients.first?.attempt == 1)
+            #expect(again.messages[second.id]?.id == wave.messages[second.id]?.id, "one message per recipient")
+            #expect(try await count(database, "SELECT count(*) AS n FROM messages WHERE campaign_id IS NOT NULL") == 4)
+
+            // The third was never recorded: once its claim expires it is uncertain, not pending.
+            _ = try await store.claimRecipients(campaignId: campaign.id, limit: 5, owner: "c", until: until.addingTimeInterval(100),
+                                                now: until.addingTimeInterval(20))
+            let funnel = try await store.campaignFunnel(id: campaign.id)
+            #expect(funnel.sent == 1 && funnel.uncertain == 3 && funnel.pending == 0, "\(funnel)")
+        }
+    }
+
     @Test("an expired claim goes back pending when no attempt had started, uncertain when one had; retry --uncertain requeues it",
           arguments: TestDatabaseKind.stores)
     func recovery(kind: TestDatabaseKind) async throws {

@@ -80,11 +80,17 @@ package struct TextTemplate: Sendable, Equatable {
         return output
     }
 
+    /// Called for each variable of each recipient (100,000 of them for a large file): `trimming`
+    /// skips Foundation when there is nothing to trim, and the first name stops at the first space
+    /// without breaking the text into characters.
     static func value(of name: String, in values: [String: String]) -> String? {
-        if let value = values[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty { return value }
-        if name == "first_name", let full = values["name"]?.trimmingCharacters(in: .whitespacesAndNewlines),
-           let first = full.split(whereSeparator: \.isWhitespace).first {
-            return String(first)
+        if let value = values[name]?.trimming(.whitespacesAndNewlines), !value.isEmpty { return value }
+        if name == "first_name", let full = values["name"]?.trimming(.whitespacesAndNewlines) {
+            // By scalar: a white space scalar always starts a character of its own.
+            let scalars = full.unicodeScalars
+            if let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) {
+                return String(scalars[start..<(scalars[start...].firstIndex(where: \.properties.isWhitespace) ?? scalars.endIndex)])
+            }
         }
         return nil
     }

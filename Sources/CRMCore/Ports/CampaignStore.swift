@@ -97,6 +97,17 @@ package struct ClaimedRecipient: Sendable, Equatable {
     package var clientMessageId: String { "campaign-\(campaignId.uuidString.lowercased())-\(id.uuidString.lowercased())" }
 }
 
+/// Recipients claimed with their attempt started, in import order, and their messages by recipient id.
+package struct StartedRecipients: Sendable {
+    package var recipients: [ClaimedRecipient]
+    package var messages: [UUID: Message]
+
+    package init(recipients: [ClaimedRecipient], messages: [UUID: Message]) {
+        self.recipients = recipients
+        self.messages = messages
+    }
+}
+
 /// What came of one provider call for a recipient, to record with its message.
 package struct RecipientOutcome: Sendable, Equatable {
     package enum Result: Sendable, Equatable {
@@ -158,6 +169,10 @@ package protocol CampaignStore: Sendable {
     /// recipient no longer held (its claim expired and was taken back) is left out: not sent.
     func startAttempts(_ recipients: [ClaimedRecipient], provider: ProviderKind, owner: String, at date: Date) async throws
         -> [UUID: Message]
+    /// `claimRecipients` then `startAttempts` in one transaction: for recipients sent as soon as
+    /// they are claimed (no rate limit), one commit fewer per wave.
+    func claimAndStartAttempts(campaignId: UUID, limit: Int, owner: String, until: Date, now: Date, provider: ProviderKind)
+        async throws -> StartedRecipients
     /// Records outcomes and their messages, in one transaction.
     func recordRecipientOutcomes(_ outcomes: [RecipientOutcome]) async throws
     /// Reserves the unit's next `count` send slots under `pacing` (shared by every process sending

@@ -2,28 +2,37 @@ import Foundation
 import Logging
 
 extension CampaignDispatcher {
-    /// Waits for the wave's slot (plus its jitter), commits the attempts, calls the provider for
-    /// each recipient at once, and records the outcomes. Stopped before the attempts are committed,
-    /// the wave gives its recipients back untouched.
-    func send(_ wave: Wave, after jitter: TimeInterval, halt: HaltFlag, isStopping: @escaping @Sendable () -> Bool) async {
-        let start = wave.slot.addingTimeInterval(jitter)
-        while now() < start && !halt.isSet && !isStopping() {
-            try? await Task.sleep(for: .milliseconds(Int(min(100, max(1, start.timeIntervalSince(now()) * 1000)))))
-        }
-        let ids = wave.recipients.map(\.id)
-        guard !halt.isSet && !isStopping() else {
-            try? await store.releaseRecipients(ids: ids, owner: wave.claim, at: now())
-            return
-        }
+    /// Waits for the wave's slot (plus its jitter), commits the attempts (unless they were with the
+    /// claim), calls the provider for each recipient at once (with a permit each), and records the
+    /// outcomes. Stopped before the attempts are committed, the wave gives its recipients back untouched.
+    func send(
+        _ wave: Wave, after jitter: TimeInterval, permits: ProviderCallPermits, halt: HaltFlag, isStopping: @escaping @Sendable () -> Bool
+    ) async {
         let messages: [UUID: Message]
-        do {
-            messages = try await store.startAttempts(wave.recipients, provider: connection.provider, owner: wave.claim, at: now())
-        } catch {
-            // Not committed: nothing was started, so the recipients go back as they were.
-            logger.error("campaign dispatch: attempts not recorded", metadata: ["error": "\(error)"])
-            try? await store.releaseRecipients(ids: ids, owner: wave.claim, at: now())
-            return
+        if let started = wave.started {
+            // Committed with the claim: sent whatever happens next, like a wave already at the provider.
+            messages = started
+        } else {
+            let start = wave.slot.addingTimeInterval(jitter)
+            while now() < start && !halt.isSet && !isStopping() {
+                try? await Task.sleep(for: .milliseconds(Int(min(100, max(1, start.timeIntervalSince(now()) * 1000)))))
+            }
+            let ids = wave.recipients.map(\.id)
+            guard !halt.isSet && !isStopping() else {
+                try? await store.releaseRecipients(ids: ids, owner: wave.claim, at: now())
+                return
+            }
+            do {
+                messages = try await store.startAttempts(wave.recipients, provider: connection.provider, owner: wave.claim, at: now())
+            } catch {
+                // Not committed: nothing was started, so the recipients go back as they were.
+                logger.error("campaign dispatch: attempts not recorded", metadata: ["error": "\(error)"])
+                try? await store.releaseRecipients(ids: ids, owner: wave.claim, at: now())
+                return
+            }
         }
+        let calls = wave.recipients.filter { messages[$0.id] != nil }.count
+        await permits.acquire(calls)
         let outcomes = await withTaskGroup(of: RecipientOutcome.self) { group in
             for recipient in wave.recipients {
                 guard let message = messages[recipient.id] else { continue }
@@ -33,6 +42,7 @@ extension CampaignDispatcher {
             for await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
+        permits.release(calls)
         await record(outcomes, halt: halt)
     }
 

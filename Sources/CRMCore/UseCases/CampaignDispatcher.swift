@@ -8,13 +8,15 @@ import Synchronization
 /// It claims a few recipients at a time (leased, so that other dispatchers of the campaign take
 /// others), reserves the unit's send slots for them (`CampaignStore.reserveSendSlots`, shared by
 /// every process), and sends each group whose slots fall together (a "wave") when its time comes:
-/// the attempt is committed before the provider call (`startAttempts`), the outcomes after. A
-/// failure that may pass puts the recipient back with its next attempt due later; the third
-/// failed attempt fails it. A live dispatcher renews its claims; a dead one's expire, and are taken
+/// the attempt is committed before the provider call (`startAttempts`; with no rate limit, in the
+/// claim's own transaction, and a second wave is readied while the first is at the provider), the
+/// outcomes after. A failure that may pass puts the recipient back with its next attempt due later;
+/// the third failed attempt fails it. A live dispatcher renews its claims; a dead one's expire, and are taken
 /// back as pending (not started) or uncertain (started).
 package struct CampaignDispatcher: Sendable {
     package struct Configuration: Sendable {
-        /// Recipients in flight (waiting for their slot or being sent) at most.
+        /// Provider calls in flight at most; as many recipients claimed (waiting for their slot or
+        /// being sent), or twice as many with no rate limit (the next wave, ready).
         package var concurrency: Int
         /// How long a claim lasts unless renewed, and how often this dispatcher renews its own.
         package var lease: Duration
@@ -84,6 +86,8 @@ package struct CampaignDispatcher: Sendable {
         var recipients: [ClaimedRecipient]
         /// The lease owner of the claim the recipients came from.
         var claim = ""
+        /// Their messages, when the attempts were committed with the claim (no rate limit).
+        var started: [UUID: Message]?
     }
 
     private enum Event_: Sendable {
@@ -97,7 +101,11 @@ package struct CampaignDispatcher: Sendable {
         _ campaign: Campaign, isStopping: @escaping @Sendable () -> Bool, onEvent: @escaping @Sendable (Event) -> Void = { _ in }
     ) async -> Ending {
         let halt = HaltFlag()
+        let permits = ProviderCallPermits(configuration.concurrency)
         let pacing = campaign.pacing
+        // With no rate limit, two waves of `concurrency` at most: one at the provider, the other
+        // committing its attempts or recording its outcomes (the permits keep the calls within bounds).
+        let inFlightLimit = configuration.concurrency * (pacing.rate.isUnlimited ? 2 : 1)
         let perSecond = Double(pacing.rate.count) / pacing.rate.period.seconds
         var ending = Ending.stopped
         // Renewed on a task of its own: a main loop slowed by a busy database must not let the
@@ -156,7 +164,7 @@ package struct CampaignDispatcher: Sendable {
                     await pause(.seconds(1))
                     continue
                 }
-                let room = configuration.concurrency - inFlight
+                let room = inFlightLimit - inFlight
                 // Slots already reserved more than a second ahead (a batch pause, another dispatcher's
                 // turn): claim no further, so that a dispatcher that stops leaves few slots unused.
                 guard room > 0, horizon.timeIntervalSince(date) <= 1 else {
@@ -164,14 +172,22 @@ package struct CampaignDispatcher: Sendable {
                     continue
                 }
                 // About a second of sends ahead: a stopped dispatcher leaves few reserved slots unused.
-                let limit = pacing.rate.isUnlimited ? room : min(room, max(1, Int(perSecond.rounded(.up))))
+                let limit = pacing.rate.isUnlimited
+                    ? min(room, configuration.concurrency) : min(room, max(1, Int(perSecond.rounded(.up))))
                 let claimed: [ClaimedRecipient]
                 claims += 1
                 let claim = "\(owner):\(claims)"
+                var started: [UUID: Message]?
                 do {
-                    claimed = try await store.claimRecipients(
-                        campaignId: campaign.id, limit: limit, owner: claim, until: date.addingTimeInterval(configuration.lease.seconds),
-                        now: date)
+                    let until = date.addingTimeInterval(configuration.lease.seconds)
+                    if pacing.rate.isUnlimited {
+                        // Sent at once: the attempts are committed with the claim.
+                        let wave = try await store.claimAndStartAttempts(
+                            campaignId: campaign.id, limit: limit, owner: claim, until: until, now: date, provider: connection.provider)
+                        (claimed, started) = (wave.recipients, wave.messages)
+                    } else {
+                        claimed = try await store.claimRecipients(campaignId: campaign.id, limit: limit, owner: claim, until: until, now: date)
+                    }
                 } catch {
                     report(error, onEvent)
                     await pause(configuration.errorPause)
@@ -185,12 +201,15 @@ package struct CampaignDispatcher: Sendable {
                     await pause(configuration.idlePause)
                     continue
                 }
-                let slots: [Date]
-                if pacing.rate.isUnlimited {
-                    slots = Array(repeating: date, count: claimed.count)
+                let waves: [Wave]
+                if let started {
+                    waves = [Wave(slot: date, recipients: claimed, claim: claim, started: started)]
+                    horizon = max(horizon, date)
                 } else {
                     do {
-                        slots = try await store.reserveSendSlots(unitId: campaign.unitId, count: claimed.count, pacing: pacing, now: date)
+                        let slots = try await store.reserveSendSlots(unitId: campaign.unitId, count: claimed.count, pacing: pacing, now: date)
+                        horizon = max(horizon, slots.last ?? date)
+                        waves = Self.waves(claimed, slots: slots, claim: claim)
                     } catch {
                         report(error, onEvent)
                         try? await store.releaseRecipients(ids: claimed.map(\.id), owner: claim, at: date)
@@ -198,11 +217,10 @@ package struct CampaignDispatcher: Sendable {
                         continue
                     }
                 }
-                horizon = max(horizon, slots.last ?? date)
-                for wave in Self.waves(claimed, slots: slots, claim: claim) {
+                for wave in waves {
                     let jitter = Self.jitter(pacing)
                     group.addTask {
-                        await send(wave, after: jitter, halt: halt, isStopping: isStopping)
+                        await send(wave, after: jitter, permits: permits, halt: halt, isStopping: isStopping)
                         return .waveDone(wave.recipients.count)
                     }
                     inFlight += wave.recipients.count

@@ -46,6 +46,11 @@ package struct ProviderHTTPResponse: Sendable {
     /// An HTML page (a proxy's error page, a login portal) rather than the API's JSON.
     package var looksLikeHTML: Bool {
         if let contentType, contentType.lowercased().contains("text/html") { return true }
+        // Checked on every answer: the first byte that is not ASCII white space decides at once
+        // when it is ASCII (a JSON body's `{`), without decoding and trimming through Foundation.
+        if let first = body.prefix(256).first(where: { !(0x09...0x0D).contains($0) && $0 != 0x20 }), first < 0x80 {
+            return first == UInt8(ascii: "<")
+        }
         let head = String(decoding: body.prefix(256), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         // JSON never starts with "<"; `<!DOCTYPE html>`, `<html>` and bare fragments all do.

@@ -1,3 +1,4 @@
+import Foundation
 import SQLKit
 
 /// Many rows passed to one statement as a single parameter: a JSON array of arrays, read back as
@@ -6,10 +7,21 @@ import SQLKit
 struct BatchTable {
     enum Cell {
         case text(String)
+        /// Written as `uuidString` writes it, without formatting a string first.
+        case id(UUID)
         case number(Double)
         case null
+        /// A JSON value encoded beforehand (`preEncoded(_:)`), written as it is.
+        case encoded(String)
 
         static func text(_ value: String?) -> Cell { value.map(Cell.text) ?? .null }
+
+        /// The cell's JSON, for rows encoded ahead of the statement that takes them.
+        static func preEncoded(_ cell: Cell) -> Cell {
+            var output = ""
+            BatchTable.append(cell, to: &output)
+            return .encoded(output)
+        }
     }
 
     /// Column names and their PostgreSQL types (`uuid`, `text`, `float8`), in row order.
@@ -20,7 +32,7 @@ struct BatchTable {
         self.columns = columns
     }
 
-    var isEmpty: Bool { rows.isEmpty }
+    var isEmpty: Bool { encodedJSON.map { $0 == "[]" } ?? rows.isEmpty }
 
     mutating func append(_ row: [Cell]) {
         precondition(row.count == columns.count, "a batch row has \(row.count) cells for \(columns.count) columns")
@@ -44,47 +56,68 @@ struct BatchTable {
     }
 
     var json: String {
+        if let encodedJSON { return encodedJSON }
         var output = "["
         output.reserveCapacity(rows.count * columns.count * 24)
         for (rowIndex, row) in rows.enumerated() {
             output += rowIndex == 0 ? "[" : ",["
             for (cellIndex, cell) in row.enumerated() {
                 if cellIndex > 0 { output += "," }
-                switch cell {
-                case .null: output += "null"
-                case .number(let value): output += value.isFinite ? "\(value)" : "null"
-                case .text(let value): Self.appendString(value, to: &output)
-                }
+                Self.append(cell, to: &output)
             }
             output += "]"
         }
         return output + "]"
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    /// The JSON made once, now (on the caller's task), for a statement that comes later.
+    private var encodedJSON: String?
+
+    /// Encodes the rows now: `source` then only binds the text. Rows appended later are not taken.
+    mutating func encode() {
+        encodedJSON = json
+        rows = []
+    }
+
+    static func append(_ cell: Cell, to output: inout String) {
+        switch cell {
+        case .null: output += "null"
+        case .number(let value): output += value.isFinite ? "\(value)" : "null"
+        case .text(let value): appendString(value, to: &output)
+        case .id(let value):
+            output += "\""
+            value.appendText(to: &output)
+            output += "\""
+        case .encoded(let value): output += value
+        }
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped. Works on the
+    /// UTF-8 bytes (every byte to escape is ASCII, so the runs between them are whole scalars) and
+    /// appends each run as a substring: appending through `output.unicodeScalars` copied the whole
+    /// output on every call, which made a batch of 5,000 rows quadratic (seconds per statement).
     static func appendString(_ value: String, to output: inout String) {
         output += "\""
-        var plainStart = value.unicodeScalars.startIndex
+        let bytes = value.utf8
+        var plainStart = bytes.startIndex
         var index = plainStart
-        let scalars = value.unicodeScalars
-        while index != scalars.endIndex {
-            let scalar = scalars[index]
-            let escape: String? = switch scalar {
-            case "\"": "\\\""
-            case "\\": "\\\\"
-            case "\n": "\\n"
-            case "\r": "\\r"
-            case "\t": "\\t"
-            default: scalar.value < 0x20 ? "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16) : nil
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                output.append(contentsOf: value[plainStart..<index])
+                switch byte {
+                case UInt8(ascii: "\""): output += "\\\""
+                case UInt8(ascii: "\\"): output += "\\\\"
+                case UInt8(ascii: "\n"): output += "\\n"
+                case UInt8(ascii: "\r"): output += "\\r"
+                case UInt8(ascii: "\t"): output += "\\t"
+                default: output += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+                }
+                plainStart = bytes.index(after: index)
             }
-            if let escape {
-                output.unicodeScalars.append(contentsOf: scalars[plainStart..<index])
-                output += escape
-                plainStart = scalars.index(after: index)
-            }
-            index = scalars.index(after: index)
+            index = bytes.index(after: index)
         }
-        output.unicodeScalars.append(contentsOf: scalars[plainStart..<scalars.endIndex])
+        output.append(contentsOf: value[plainStart..<bytes.endIndex])
         output += "\""
     }
 }

@@ -16,47 +16,71 @@ extension SQLStore: CampaignStore {
     {
         guard limit > 0 else { return [] }
         return try await driver.transaction { sql in
-            try await sql.raw("""
-                UPDATE campaign_recipients SET
-                    status = CASE WHEN attempt_started_at IS NULL THEN 'pending' ELSE 'uncertain' END,
-                    error = CASE WHEN attempt_started_at IS NULL THEN error ELSE \(bind: Self.uncertainError) END,
-                    lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: now)
-                WHERE campaign_id = \(bind: campaignId) AND status = 'claimed' AND lease_expires_at < \(bind: now)
-                """).run()
-            var due: SQLQueryString = """
-                SELECT r.id FROM campaign_recipients r
-                WHERE r.campaign_id = \(bind: campaignId) AND r.status = 'pending'
-                  AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= \(bind: now))
-                ORDER BY r.position LIMIT \(unsafeRaw: String(limit))
-                """
-            if dialect == .postgres { due += " FOR UPDATE OF r SKIP LOCKED" }
-            let rows = try await sql.raw("""
-                UPDATE campaign_recipients SET status = 'claimed', lease_owner = \(bind: owner), lease_expires_at = \(bind: until),
-                    claimed_at = \(bind: now), updated_at = \(bind: now)
-                WHERE id IN (\(due))
-                RETURNING \(unsafeRaw: Self.claimedColumns), position,
-                    (SELECT CASE WHEN c.opted_out THEN 1 ELSE 0 END FROM contacts c WHERE c.id = campaign_recipients.contact_id) AS opted_out
-                """).all()
-            var claimed: [(position: Int, recipient: ClaimedRecipient)] = []
-            var optedOut: [UUID] = []
-            for row in rows {
-                let recipient = try Self.claimedRecipient(from: row)
-                if try row.decode(column: "opted_out", as: Int.self) == 1 {
-                    optedOut.append(recipient.id)
-                } else {
-                    claimed.append((try row.decode(column: "position", as: Int.self), recipient))
-                }
-            }
-            if !optedOut.isEmpty {
-                // The contact opted out after the campaign was created.
-                try await sql.raw("""
-                    UPDATE campaign_recipients SET status = 'skipped', error = \(bind: Self.optedOutError), lease_owner = NULL,
-                        lease_expires_at = NULL, updated_at = \(bind: now)
-                    WHERE id IN (\(binds: optedOut.map { $0 as any Encodable & Sendable }))
-                    """).run()
-            }
-            return claimed.sorted { $0.position < $1.position }.map(\.recipient)
+            try await claim(campaignId: campaignId, limit: limit, owner: owner, until: until, now: now, starting: false, sql).map(\.recipient)
         }
+    }
+
+    /// The claim and the attempts in one transaction (one commit fewer per wave), for recipients
+    /// sent as soon as they are claimed.
+    package func claimAndStartAttempts(
+        campaignId: UUID, limit: Int, owner: String, until: Date, now: Date, provider: ProviderKind
+    ) async throws -> StartedRecipients {
+        guard limit > 0 else { return StartedRecipients(recipients: [], messages: [:]) }
+        return try await driver.transaction { sql in
+            let claimed = try await claim(campaignId: campaignId, limit: limit, owner: owner, until: until, now: now, starting: true, sql)
+            let messages = try await start(
+                claimed.map(\.recipient), linked: Dictionary(uniqueKeysWithValues: claimed.map { ($0.recipient.id, $0.messageId) }),
+                provider: provider, at: now, sql)
+            return StartedRecipients(recipients: claimed.map(\.recipient).filter { messages[$0.id] != nil }, messages: messages)
+        }
+    }
+
+    /// Claims due recipients; `starting` also marks their attempt started (in the claim's UPDATE).
+    /// Each comes with the message an earlier attempt made, if any.
+    private func claim(
+        campaignId: UUID, limit: Int, owner: String, until: Date, now: Date, starting: Bool, _ sql: any SQLDatabase
+    ) async throws -> [(recipient: ClaimedRecipient, messageId: UUID?)] {
+        try await sql.raw("""
+            UPDATE campaign_recipients SET
+                status = CASE WHEN attempt_started_at IS NULL THEN 'pending' ELSE 'uncertain' END,
+                error = CASE WHEN attempt_started_at IS NULL THEN error ELSE \(bind: Self.uncertainError) END,
+                lease_owner = NULL, lease_expires_at = NULL, updated_at = \(bind: now)
+            WHERE campaign_id = \(bind: campaignId) AND status = 'claimed' AND lease_expires_at < \(bind: now)
+            """).run()
+        var due: SQLQueryString = """
+            SELECT r.id FROM campaign_recipients r
+            WHERE r.campaign_id = \(bind: campaignId) AND r.status = 'pending'
+              AND (r.next_attempt_at IS NULL OR r.next_attempt_at <= \(bind: now))
+            ORDER BY r.position LIMIT \(unsafeRaw: String(limit))
+            """
+        if dialect == .postgres { due += " FOR UPDATE OF r SKIP LOCKED" }
+        let rows = try await sql.raw("""
+            UPDATE campaign_recipients SET status = 'claimed', lease_owner = \(bind: owner), lease_expires_at = \(bind: until),
+                claimed_at = \(bind: now), updated_at = \(bind: now)\(starting ? ", attempt_started_at = \(bind: now)" : "" as SQLQueryString)
+            WHERE id IN (\(due))
+            RETURNING \(unsafeRaw: Self.claimedColumns), position, message_id,
+                (SELECT CASE WHEN c.opted_out THEN 1 ELSE 0 END FROM contacts c WHERE c.id = campaign_recipients.contact_id) AS opted_out
+            """).all()
+        var claimed: [(position: Int, recipient: ClaimedRecipient, messageId: UUID?)] = []
+        var optedOut: [UUID] = []
+        for row in rows {
+            let recipient = try Self.claimedRecipient(from: row)
+            if try row.decode(column: "opted_out", as: Int.self) == 1 {
+                optedOut.append(recipient.id)
+            } else {
+                let messageId: UUID? = try row.decodeNil(column: "message_id") ? nil : try row.uuid("message_id")
+                claimed.append((try row.decode(column: "position", as: Int.self), recipient, messageId))
+            }
+        }
+        if !optedOut.isEmpty {
+            // The contact opted out after the campaign was created.
+            try await sql.raw("""
+                UPDATE campaign_recipients SET status = 'skipped', error = \(bind: Self.optedOutError), lease_owner = NULL,
+                    lease_expires_at = NULL, attempt_started_at = NULL, updated_at = \(bind: now)
+                WHERE id IN (\(binds: optedOut.map { $0 as any Encodable & Sendable }))
+                """).run()
+        }
+        return claimed.sorted { $0.position < $1.position }.map { ($0.recipient, $0.messageId) }
     }
 
     package func renewRecipientClaims(ownerPrefix: String, until: Date, now: Date) async throws {
@@ -80,107 +104,15 @@ extension SQLStore: CampaignStore {
         }
     }
 
-    /// One transaction: the attempt marked on the recipients still held, then their conversations
-    /// and messages (created on a first attempt; the message's unique client message id makes a
-    /// second creation impossible), each step for the whole group in one statement.
-    package func startAttempts(_ recipients: [ClaimedRecipient], provider: ProviderKind, owner: String, at date: Date) async throws
-        -> [UUID: Message]
-    {
-        guard !recipients.isEmpty else { return [:] }
-        return try await driver.transaction { sql in
-            let held = Set(try await sql.raw("""
-                UPDATE campaign_recipients SET attempt_started_at = \(bind: date), updated_at = \(bind: date)
-                WHERE id IN (\(binds: recipients.map { $0.id as any Encodable & Sendable }))
-                  AND lease_owner = \(bind: owner) AND status = 'claimed'
-                RETURNING id
-                """).all().map { try $0.uuid("id") })
-            let starting = recipients.filter { held.contains($0.id) }
-            guard !starting.isEmpty else { return [:] }
-            let at = date.timeIntervalSince1970
-
-            var people = BatchTable([("id", "uuid"), ("unit_id", "uuid"), ("contact_id", "uuid"), ("at", "float8")])
-            for contact in Set(starting.map { ContactKey(unit: $0.unitId, contact: $0.contactId) }).sorted(by: { $0.contact.uuidString < $1.contact.uuidString }) {
-                people.append([.text(UUID().uuidString), .text(contact.unit.uuidString), .text(contact.contact.uuidString), .number(at)])
-            }
-            var conversations: [UUID: UUID] = [:]
-            for row in try await sql.raw("""
-                INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
-                SELECT s.id, s.unit_id, s.contact_id, \(time("s.at")), \(time("s.at")) FROM \(people.source(dialect)) WHERE true
-                ON CONFLICT (unit_id, contact_id) DO UPDATE SET last_message_at = conversations.last_message_at
-                RETURNING id, contact_id
-                """).all() {
-                conversations[try row.uuid("contact_id")] = try row.uuid("id")
-            }
-
-            var messages = BatchTable([
-                ("id", "uuid"), ("unit_id", "uuid"), ("conversation_id", "uuid"), ("contact_id", "uuid"), ("campaign_id", "uuid"),
-                ("body", "text"), ("client_message_id", "text"), ("retry_count", "float8"), ("at", "float8"),
-            ])
-            for recipient in starting {
-                guard let conversation = conversations[recipient.contactId] else {
-                    throw CRMError(.internal, "A campaign message's conversation was not recorded.")
-                }
-                messages.append([
-                    .text(UUID().uuidString), .text(recipient.unitId.uuidString), .text(conversation.uuidString),
-                    .text(recipient.contactId.uuidString), .text(recipient.campaignId.uuidString), .text(recipient.body),
-                    .text(recipient.clientMessageId), .number(Double(min(recipient.attempt, OutboundDelivery.maxAttempts))), .number(at),
-                ])
-            }
-            try await sql.raw("""
-                INSERT INTO messages (id, unit_id, conversation_id, contact_id, campaign_id, direction, type, body, client_message_id,
-                                      provider, status, retry_count, queued_at, created_at, updated_at)
-                SELECT s.id, s.unit_id, s.conversation_id, s.contact_id, s.campaign_id, 'outbound', 'text', s.body, s.client_message_id,
-                       \(bind: provider.rawValue), 'queued', CAST(s.retry_count AS INTEGER), \(time("s.at")), \(time("s.at")), \(time("s.at"))
-                FROM \(messages.source(dialect)) WHERE true
-                ON CONFLICT (unit_id, client_message_id) DO NOTHING
-                """).run()
-            let byClientId = Dictionary(uniqueKeysWithValues: starting.map { ($0.clientMessageId, $0.id) })
-            var started: [UUID: Message] = [:]
-            let unitIds = Set(starting.map(\.unitId)).map { $0 as any Encodable & Sendable }
-            for row in try await sql.raw("""
-                SELECT \(unsafeRaw: Self.messageColumns) FROM messages m
-                WHERE m.unit_id IN (\(binds: unitIds)) AND m.client_message_id IN (\(binds: Array(byClientId.keys)))
-                """).all() {
-                let message = try Self.message(from: row)
-                if let clientId = message.clientMessageId, let recipient = byClientId[clientId] { started[recipient] = message }
-            }
-            var links = BatchTable([("id", "uuid"), ("message_id", "uuid")])
-            for (recipient, message) in started { links.append([.text(recipient.uuidString), .text(message.id.uuidString)]) }
-            try await sql.raw("""
-                UPDATE campaign_recipients SET message_id = s.message_id FROM \(links.source(dialect))
-                WHERE campaign_recipients.id = s.id
-                """).run()
-            try await sql.raw("""
-                UPDATE conversations SET last_message_id = s.message_id, last_message_at = \(bind: date),
-                    last_message_preview = s.preview, updated_at = \(bind: date)
-                FROM \(lastMessages(started.values).source(dialect))
-                WHERE conversations.id = s.id
-                """).run()
-            return started
-        }
-    }
-
-    private struct ContactKey: Hashable {
-        var unit: UUID
-        var contact: UUID
-    }
-
-    private func lastMessages(_ messages: some Sequence<Message>) -> BatchTable {
-        var table = BatchTable([("id", "uuid"), ("message_id", "uuid"), ("preview", "text")])
-        var seen = Set<UUID>()
-        for message in messages where seen.insert(message.conversationId).inserted {
-            table.append([.text(message.conversationId.uuidString), .text(message.id.uuidString), .text(String((message.body ?? "").prefix(100)))])
-        }
-        return table
-    }
-
+    /// One transaction for the whole wave: the recipients (outcome, and the link to their message)
+    /// in one UPDATE over a batch table, the messages sent as the outbound worker's group commit marks
+    /// them (`recordSent`), those to retry or failed in one UPDATE each. A statement per outcome made
+    /// the record the dispatch's largest cost.
     package func recordRecipientOutcomes(_ outcomes: [RecipientOutcome]) async throws {
         guard !outcomes.isEmpty else { return }
         for round in 1...3 {
             do {
-                return try await driver.transaction { sql in
-                    for outcome in outcomes { try await record(outcome, sql) }
-                }
+                return try await driver.transaction { sql in try await record(outcomes, sql) }
             } catch StoreError.uniqueViolation where round < 3 {
                 // A provider echo committed at the same instant: folded on the next round (SQLStore+SendEcho).
                 continue
@@ -188,55 +120,60 @@ extension SQLStore: CampaignStore {
         }
     }
 
-    private func record(_ outcome: RecipientOutcome, _ sql: any SQLDatabase) async throws {
-        let ended: SQLQueryString = """
-            WHERE id = \(bind: outcome.recipientId) AND status IN ('claimed', 'uncertain')
-            """
-        switch outcome.result {
-        case .sent(let externalId):
+    private func record(_ outcomes: [RecipientOutcome], _ sql: any SQLDatabase) async throws {
+        var recipients = BatchTable([
+            ("id", "uuid"), ("message_id", "uuid"), ("status", "text"), ("attempt", "float8"), ("sent_at", "float8"),
+            ("next_attempt_at", "float8"), ("error", "text"), ("at", "float8"),
+        ])
+        var sent: [SentRecord] = []
+        var unsettled = BatchTable([("id", "uuid"), ("attempts", "float8"), ("error", "text"), ("at", "float8")])
+        var failed = BatchTable([("id", "uuid"), ("attempts", "float8"), ("code", "text"), ("error", "text"), ("at", "float8")])
+        for outcome in outcomes {
+            let at = outcome.at.timeIntervalSince1970
+            let (id, message, attempts) = (Cell.id(outcome.recipientId), Cell.id(outcome.messageId), Cell.number(Double(outcome.attempts)))
+            switch outcome.result {
+            case .sent(let externalId):
+                recipients.append([id, message, .text("sent"), attempts, .number(at), .null, .null, .number(at)])
+                sent.append(SentRecord(id: outcome.messageId, externalId: externalId, attempts: outcome.attempts, date: outcome.at))
+            case .retry(let nextAttemptAt, let error):
+                recipients.append([id, message, .text("pending"), attempts, .null, .number(nextAttemptAt.timeIntervalSince1970), .text(error), .number(at)])
+                unsettled.append([.id(outcome.messageId), attempts, .text(error), .number(at)])
+            case .uncertain(let error):
+                // Not retried by itself (`crm campaigns retry --uncertain`); the message stays queued.
+                recipients.append([id, message, .text("uncertain"), attempts, .null, .null, .text(error), .number(at)])
+                unsettled.append([.id(outcome.messageId), attempts, .text(error), .number(at)])
+            case .failed(let code, let error):
+                recipients.append([id, message, .text("failed"), attempts, .null, .null, .text(error), .number(at)])
+                failed.append([.id(outcome.messageId), attempts, .text(code), .text(error), .number(at)])
+            }
+        }
+        // Only a recipient still claimed (or found uncertain meanwhile) takes its outcome.
+        try await sql.raw("""
+            UPDATE campaign_recipients SET status = s.status, message_id = s.message_id, attempt = CAST(s.attempt AS INTEGER),
+                sent_at = COALESCE(\(time("s.sent_at")), campaign_recipients.sent_at), attempt_started_at = NULL, lease_owner = NULL,
+                lease_expires_at = NULL, next_attempt_at = \(time("s.next_attempt_at")), error = s.error, updated_at = \(time("s.at"))
+            FROM \(recipients.source(dialect))
+            WHERE campaign_recipients.id = s.id AND campaign_recipients.status IN ('claimed', 'uncertain')
+            """).run()
+        try await Self.recordSent(sql, sent)
+        if !unsettled.isEmpty {
             try await sql.raw("""
-                UPDATE campaign_recipients SET status = 'sent', attempt = \(bind: outcome.attempts), sent_at = \(bind: outcome.at),
-                    attempt_started_at = NULL, lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, error = NULL,
-                    updated_at = \(bind: outcome.at)
-                \(ended)
+                UPDATE messages SET retry_count = CAST(s.attempts AS INTEGER), error_message = s.error, updated_at = \(time("s.at"))
+                FROM \(unsettled.source(dialect))
+                WHERE messages.id = s.id AND messages.status = 'queued'
                 """).run()
-            try await Self.recordSent(sql, id: outcome.messageId, externalId: externalId, attempts: outcome.attempts, at: outcome.at)
-        case .retry(let nextAttemptAt, let error):
+        }
+        if !failed.isEmpty {
             try await sql.raw("""
-                UPDATE campaign_recipients SET status = 'pending', attempt = \(bind: outcome.attempts), attempt_started_at = NULL,
-                    lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = \(bind: nextAttemptAt), error = \(bind: error),
-                    updated_at = \(bind: outcome.at)
-                \(ended)
-                """).run()
-            try await sql.raw("""
-                UPDATE messages SET retry_count = \(bind: outcome.attempts), error_message = \(bind: error), updated_at = \(bind: outcome.at)
-                WHERE id = \(bind: outcome.messageId) AND status = 'queued'
-                """).run()
-        case .uncertain(let error):
-            try await sql.raw("""
-                UPDATE campaign_recipients SET status = 'uncertain', attempt = \(bind: outcome.attempts), attempt_started_at = NULL,
-                    lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, error = \(bind: error),
-                    updated_at = \(bind: outcome.at)
-                \(ended)
-                """).run()
-            try await sql.raw("""
-                UPDATE messages SET retry_count = \(bind: outcome.attempts), error_message = \(bind: error), updated_at = \(bind: outcome.at)
-                WHERE id = \(bind: outcome.messageId) AND status = 'queued'
-                """).run()
-        case .failed(let code, let error):
-            try await sql.raw("""
-                UPDATE campaign_recipients SET status = 'failed', attempt = \(bind: outcome.attempts), attempt_started_at = NULL,
-                    lease_owner = NULL, lease_expires_at = NULL, next_attempt_at = NULL, error = \(bind: error),
-                    updated_at = \(bind: outcome.at)
-                \(ended)
-                """).run()
-            try await sql.raw("""
-                UPDATE messages SET status = 'failed', retry_count = \(bind: outcome.attempts), error_code = \(bind: code),
-                    error_message = \(bind: error), failed_at = \(bind: outcome.at), updated_at = \(bind: outcome.at)
-                WHERE id = \(bind: outcome.messageId) AND status = 'queued'
+                UPDATE messages SET status = 'failed', retry_count = CAST(s.attempts AS INTEGER), error_code = s.code,
+                    error_message = s.error, failed_at = \(time("s.at")), updated_at = \(time("s.at"))
+                FROM \(failed.source(dialect))
+                WHERE messages.id = s.id AND messages.status = 'queued'
                 """).run()
         }
     }
+
+    private typealias Cell = BatchTable.Cell
 
     package func completeCampaignIfDone(id: UUID, at date: Date) async throws -> Bool {
         try await driver.transaction { sql in

@@ -4,7 +4,8 @@ import SQLKit
 
 /// Creating campaigns and reading them back. Recipients are written in chunks of
 /// `recipientChunk` rows, each chunk two statements (contacts, recipients) taking its rows as one
-/// JSON parameter (`BatchTable`): 100,000 recipients are 40 round trips, not 200,000.
+/// JSON parameter (`BatchTable`): 100,000 recipients are 40 round trips, not 200,000. Each chunk's
+/// rows are encoded while the previous chunk's statements run.
 extension SQLStore {
     static let campaignColumns = """
         id, unit_id, name, body_template, status, rate_count, rate_period_ms, batch_size, batch_pause_ms, jitter_ms,
@@ -26,15 +27,16 @@ extension SQLStore {
                 """).run()
             var optedOut = 0
             var created = 0
-            var position = 0
-            var start = 0
-            while start < new.recipients.count {
-                let chunk = new.recipients[start..<min(start + Self.recipientChunk, new.recipients.count)]
-                start += chunk.count
-                let written = try await insertRecipients(chunk, firstPosition: position, of: new, sql)
-                position += chunk.count
+            let starts = Array(stride(from: 0, to: new.recipients.count, by: Self.recipientChunk))
+            var prepared = starts.first.map { Self.prepareChunk(of: new, from: $0) }
+            for index in starts.indices {
+                guard let current = prepared else { break }
+                // The next chunk is encoded while this one's statements run.
+                async let following = index + 1 < starts.count ? Self.prepareChunk(of: new, from: starts[index + 1]) : nil
+                let written = try await insertRecipients(current, of: new, sql)
                 optedOut += written.optedOut
                 created += written.created
+                prepared = await following
             }
             guard let campaign = try await Self.campaign(sql, id: new.id) else {
                 throw CRMError(.internal, "The campaign could not be recorded.")
@@ -44,43 +46,77 @@ extension SQLStore {
         }
     }
 
-    /// One chunk: the contacts (created, or their name updated when the file gives one), then the
-    /// recipients, skipped when their contact has opted out.
-    private func insertRecipients(
-        _ chunk: ArraySlice<NewCampaign.Recipient>, firstPosition: Int, of new: NewCampaign, _ sql: any SQLDatabase
-    ) async throws -> (optedOut: Int, created: Int) {
+    /// A chunk's rows, encoded ahead: the contacts table whole, and each recipient's own cells (its
+    /// contact and status come from the contacts statement).
+    struct PreparedChunk: Sendable {
+        var start: Int
+        var contacts: BatchTable
+        var recipients: [(id: BatchTable.Cell, phone: BatchTable.Cell, variables: BatchTable.Cell, body: BatchTable.Cell)]
+    }
+
+    static func prepareChunk(of new: NewCampaign, from start: Int) -> PreparedChunk {
+        let chunk = new.recipients[start..<min(start + recipientChunk, new.recipients.count)]
         let at = new.createdAt.timeIntervalSince1970
         var contacts = BatchTable([("id", "uuid"), ("unit_id", "uuid"), ("phone", "text"), ("name", "text"), ("at", "float8")])
+        var recipients: [(id: BatchTable.Cell, phone: BatchTable.Cell, variables: BatchTable.Cell, body: BatchTable.Cell)] = []
+        recipients.reserveCapacity(chunk.count)
         for recipient in chunk {
-            contacts.append([.text(UUID().uuidString), .text(new.unitId.uuidString), .text(recipient.phone), .text(recipient.name),
-                             .number(at)])
+            contacts.append([.id(.timeOrdered()), .id(new.unitId), .text(recipient.phone), .text(recipient.name), .number(at)])
+            recipients.append((.preEncoded(.id(.timeOrdered())), .preEncoded(.text(recipient.phone)),
+                               .preEncoded(.text(jsonObject(recipient.variables))), .preEncoded(.text(recipient.body))))
         }
-        // `created_at = updated_at` tells a contact this statement created from one it updated.
+        contacts.encode()
+        return PreparedChunk(start: start, contacts: contacts, recipients: recipients)
+    }
+
+    /// One chunk: the contacts (created, or their name updated when the file gives one), then the
+    /// recipients, skipped when their contact has opted out.
+    private func insertRecipients(_ chunk: PreparedChunk, of new: NewCampaign, _ sql: any SQLDatabase) async throws
+        -> (optedOut: Int, created: Int)
+    {
+        // `created_at = updated_at` tells a contact this statement created from one it updated. A
+        // contact whose name does not change is not written again, and not returned: read below.
         var known: [String: (id: UUID, optedOut: Bool)] = [:]
+        known.reserveCapacity(chunk.recipients.count)
         var created = 0
         for row in try await sql.raw("""
             INSERT INTO contacts (id, unit_id, phone, name, created_at, updated_at)
             SELECT s.id, s.unit_id, s.phone, s.name, \(time("s.at")), \(time("s.at"))
-            FROM \(contacts.source(dialect)) WHERE true
-            ON CONFLICT (unit_id, phone) DO UPDATE SET name = COALESCE(excluded.name, contacts.name), updated_at = excluded.updated_at
+            FROM \(chunk.contacts.source(dialect)) WHERE true
+            ON CONFLICT (unit_id, phone) DO UPDATE SET name = excluded.name, updated_at = excluded.updated_at
+                WHERE excluded.name IS NOT NULL AND (contacts.name IS NULL OR contacts.name <> excluded.name)
             RETURNING id, phone, opted_out, CASE WHEN created_at = updated_at THEN 1 ELSE 0 END AS fresh
             """).all() {
             let optedOut = try Self.flag(row, "opted_out")
             known[try row.decode(column: "phone", as: String.self)] = (try row.uuid("id"), optedOut)
             if try row.decode(column: "fresh", as: Int.self) == 1 { created += 1 }
         }
+        if known.count < chunk.recipients.count {
+            var unchanged = BatchTable([("phone", "text")])
+            for offset in chunk.recipients.indices where known[new.recipients[chunk.start + offset].phone] == nil {
+                unchanged.append([.text(new.recipients[chunk.start + offset].phone)])
+            }
+            for row in try await sql.raw("""
+                SELECT id, phone, opted_out FROM contacts
+                WHERE unit_id = \(bind: new.unitId) AND phone IN (SELECT s.phone FROM \(unchanged.source(dialect)))
+                """).all() {
+                known[try row.decode(column: "phone", as: String.self)] = (try row.uuid("id"), try Self.flag(row, "opted_out"))
+            }
+        }
         var recipients = BatchTable([
             ("id", "uuid"), ("contact_id", "uuid"), ("phone", "text"), ("variables", "jsonb"), ("body", "text"),
             ("status", "text"), ("error", "text"), ("position", "float8"),
         ])
         var optedOut = 0
-        for (offset, recipient) in chunk.enumerated() {
-            guard let contact = known[recipient.phone] else { throw CRMError(.internal, "A recipient's contact was not recorded.") }
+        for (offset, cells) in chunk.recipients.enumerated() {
+            let position = chunk.start + offset
+            guard let contact = known[new.recipients[position].phone] else {
+                throw CRMError(.internal, "A recipient's contact was not recorded.")
+            }
             if contact.optedOut { optedOut += 1 }
             recipients.append([
-                .text(UUID().uuidString), .text(contact.id.uuidString), .text(recipient.phone), .text(Self.jsonObject(recipient.variables)),
-                .text(recipient.body), .text(contact.optedOut ? "skipped" : "pending"), .text(contact.optedOut ? Self.optedOutError : nil),
-                .number(Double(firstPosition + offset)),
+                cells.id, .id(contact.id), cells.phone, cells.variables, cells.body, .text(contact.optedOut ? "skipped" : "pending"),
+                .text(contact.optedOut ? Self.optedOutError : nil), .number(Double(position)),
             ])
         }
         try await sql.raw("""

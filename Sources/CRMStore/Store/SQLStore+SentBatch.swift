@@ -12,16 +12,20 @@ extension SQLStore {
         if records.count == 1, let record = records.first {
             return try await recordSent(id: record.id, externalId: record.externalId, attempts: record.attempts, at: record.date)
         }
-        try await driver.transaction { sql in
-            let marked = try await Self.markSent(sql, records)
-            for record in records {
-                if let pending = marked[record.id] {
-                    guard pending.waiting else { continue }
-                    try await Self.applyPendingStatuses(
-                        sql, unitId: pending.unitId, provider: pending.provider, externalId: record.externalId, now: record.date)
-                } else {
-                    try await Self.recordSent(sql, id: record.id, externalId: record.externalId, attempts: record.attempts, at: record.date)
-                }
+        try await driver.transaction { sql in try await Self.recordSent(sql, records) }
+    }
+
+    /// The same inside the caller's transaction (a campaign wave's outcomes record theirs with it).
+    static func recordSent(_ sql: any SQLDatabase, _ records: [SentRecord]) async throws {
+        guard !records.isEmpty else { return }
+        let marked = try await markSent(sql, records)
+        for record in records {
+            if let pending = marked[record.id] {
+                guard pending.waiting else { continue }
+                try await applyPendingStatuses(
+                    sql, unitId: pending.unitId, provider: pending.provider, externalId: record.externalId, now: record.date)
+            } else {
+                try await recordSent(sql, id: record.id, externalId: record.externalId, attempts: record.attempts, at: record.date)
             }
         }
     }

@@ -74,7 +74,7 @@ struct CampaignsDispatchCommand: AsyncParsableCommand {
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM])
         defer { signals.stop() }
         let progress = DispatchProgress(store: context.store, campaignId: campaign.id, pacing: campaign.pacing, json: outputOptions.json)
-        let handle = try WhatsAppSupport.provider(for: connection, unit: unit)
+        let handle = try WhatsAppSupport.provider(for: connection, unit: unit, maxConnections: concurrency)
         let dispatcher = CampaignDispatcher(
             store: context.store, provider: handle.provider, connection: connection,
             timeZone: TimeZone(identifier: unit.timezone) ?? .current,

@@ -9,9 +9,10 @@ enum WhatsAppSupport {
     }
 
     /// The adapter for `connection`, with its credentials opened (CRM_SECRET_KEY for Meta and Z-API).
-    static func provider(for connection: WhatsAppConnection, unit: BusinessUnit) throws -> ProviderHandle {
+    /// `maxConnections`: provider requests at once (the client's default of 8 when `nil`).
+    static func provider(for connection: WhatsAppConnection, unit: BusinessUnit, maxConnections: Int? = nil) throws -> ProviderHandle {
         let settings = try ConnectionSecrets.settings(of: connection, unitSlug: unit.slug, box: { try SecretBox.fromEnvironment() })
-        return try ProviderClients.make(settings)
+        return try ProviderClients.make(settings, maxConnections: maxConnections)
     }
 
     /// `--base-url`, else BASE_URL, checked.
