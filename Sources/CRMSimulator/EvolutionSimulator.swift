@@ -50,7 +50,7 @@ package actor EvolutionSimulator {
     package init(configuration: Configuration, logger: Logger = Logger(label: "crm.simulator.evolution")) {
         self.configuration = configuration
         self.logger = logger
-        let poster = WebhookPoster(client: .shared, policy: configuration.webhookRetry, logger: logger)
+        let poster = WebhookPoster(client: WebhookPoster.client, policy: configuration.webhookRetry, logger: logger)
         self.state = SimulatorState(apiKey: configuration.apiKey, settings: configuration.settings, poster: poster, logger: logger)
     }
 

@@ -33,6 +33,15 @@ package struct WebhookRetryPolicy: Sendable, Hashable {
 /// Posts webhooks with AsyncHTTPClient; failures are logged and retried, never thrown, so that a
 /// receiver that is down cannot take the simulator with it.
 struct WebhookPoster: Sendable {
+    /// A refused connection fails at once, as it does for the real providers (HTTPClient.shared
+    /// retries it until its connect timeout, so a receiver that is down looked slow, not down).
+    /// Process-wide, like `HTTPClient.shared`: never shut down.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     let client: HTTPClient
     let policy: WebhookRetryPolicy
     let logger: Logger

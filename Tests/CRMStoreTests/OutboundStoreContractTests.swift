@@ -109,6 +109,41 @@ struct OutboundStoreContractTests {
             #expect(try await count(database, "SELECT count(*) AS n FROM pending_message_statuses") == 0)
         }
     }
+
+    /// The receipt and the send that produced its provider id, recorded at the same instant: on
+    /// PostgreSQL each could miss the other's uncommitted row and the receipt wait forever.
+    @Test("receipts racing the sends that produce their ids: every one applied, none left waiting",
+          arguments: TestDatabaseKind.stores)
+    func receiptsRacingSends(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            let store = database.store
+            let loja = try await UnitService(store: store).create(name: "Loja")
+            let total = 200
+            var ids: [UUID] = []
+            for index in 0..<total {
+                let request = OutboundRequest(
+                    unitId: loja.id, provider: .evolution, phone: "55119\(String(format: "%08d", index))", body: "texto \(index)",
+                    clientMessageId: "race-\(index)", queuedAt: t0)
+                guard case .created(let message) = try await store.enqueueOutbound(request) else { throw CRMError.conflict("race") }
+                ids.append(message.id)
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, id) in ids.enumerated() {
+                    group.addTask {
+                        try await store.recordSent(id: id, externalId: "RACE\(index)", attempts: 1, at: self.t0.addingTimeInterval(1))
+                    }
+                    group.addTask {
+                        _ = try await store.applyMessageStatus(MessageStatusUpdate(
+                            unitId: loja.id, provider: .evolution, externalId: "RACE\(index)", status: .read,
+                            occurredAt: self.t0.addingTimeInterval(2)))
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await count(database, "SELECT count(*) AS n FROM messages WHERE status = 'read'") == total)
+            #expect(try await count(database, "SELECT count(*) AS n FROM pending_message_statuses") == 0)
+        }
+    }
 }
 
 extension Array {

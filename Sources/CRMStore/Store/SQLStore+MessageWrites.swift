@@ -40,6 +40,7 @@ extension SQLStore: MessageWriteStore {
                 try await markOptedOut(sql, [contactId: now])
             }
             if message.fromMe {
+                try await Self.lockProviderMessageIds(sql, [message.externalId])
                 try await Self.applyPendingStatuses(sql, unitId: message.unitId, provider: message.provider,
                                                     externalId: message.externalId, now: now)
             }
@@ -49,6 +50,7 @@ extension SQLStore: MessageWriteStore {
 
     package func applyMessageStatus(_ update: MessageStatusUpdate) async throws -> StatusApplyResult {
         try await driver.transaction { sql in
+            try await Self.lockProviderMessageIds(sql, [update.externalId])
             guard let row = try await Self.messageRow(sql, unitId: update.unitId, provider: update.provider,
                                                       externalId: update.externalId, lock: dialect == .postgres) else {
                 try await sql.raw("""

@@ -24,6 +24,7 @@ extension SQLStore {
     /// is pending for its provider id. Does nothing when it is no longer queued; throws
     /// `StoreError.uniqueViolation` when another of our messages holds the provider id.
     static func recordSent(_ sql: any SQLDatabase, id: UUID, externalId: String, attempts: Int, at date: Date) async throws {
+        try await lockProviderMessageIds(sql, [externalId])
         var marked = try await markSent(sql, id: id, externalId: externalId, attempts: attempts, at: date, unlessTaken: true)
         var echo: Echo?
         if marked == nil {

@@ -18,6 +18,7 @@ extension SQLStore {
     /// The same inside the caller's transaction (a campaign wave's outcomes record theirs with it).
     static func recordSent(_ sql: any SQLDatabase, _ records: [SentRecord]) async throws {
         guard !records.isEmpty else { return }
+        try await lockProviderMessageIds(sql, records.map(\.externalId))
         let marked = try await markSent(sql, records)
         for record in records {
             if let pending = marked[record.id] {
