@@ -1133,9 +1133,9 @@ _crm_webhook() {
 
 _crm_webhook_serve() {
     repeating_flags=()
-    non_repeating_flags=(--no-worker --enable-api --version -h --help)
+    non_repeating_flags=(--no-worker --metrics-loopback-only --enable-api --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --access-token-ttl --refresh-token-ttl --login-rate-limit --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --access-token-ttl --refresh-token-ttl --login-rate-limit --api-rate-limit --cors-origins --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -1171,6 +1171,12 @@ _crm_webhook_serve() {
         return
         ;;
     '--login-rate-limit')
+        return
+        ;;
+    '--api-rate-limit')
+        return
+        ;;
+    '--cors-origins')
         return
         ;;
     '--database')
@@ -1247,9 +1253,9 @@ _crm_webhook_replay() {
 
 _crm_serve() {
     repeating_flags=()
-    non_repeating_flags=(--no-worker --enable-api --version -h --help)
+    non_repeating_flags=(--no-worker --metrics-loopback-only --enable-api --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --access-token-ttl --refresh-token-ttl --login-rate-limit --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --access-token-ttl --refresh-token-ttl --login-rate-limit --api-rate-limit --cors-origins --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -1285,6 +1291,12 @@ _crm_serve() {
         return
         ;;
     '--login-rate-limit')
+        return
+        ;;
+    '--api-rate-limit')
+        return
+        ;;
+    '--cors-origins')
         return
         ;;
     '--database')

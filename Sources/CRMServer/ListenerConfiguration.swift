@@ -13,11 +13,14 @@ package struct ListenerConfiguration: Sendable {
     package var perClientLimit: RateLimitConfiguration
     /// Webhook requests per unit (per webhook URL).
     package var perUnitLimit: RateLimitConfiguration
+    /// Who may read `GET /metrics` (open unless a token or loopback-only is configured).
+    package var metricsAccess: MetricsAccess
 
     package init(
         host: String = "127.0.0.1", port: Int = 3000, maxBodyBytes: Int = 1 << 20, shutdownGracePeriod: Duration = .seconds(8),
         perClientLimit: RateLimitConfiguration = RateLimitConfiguration(requestsPerSecond: 2_000, burst: 4_000),
-        perUnitLimit: RateLimitConfiguration = RateLimitConfiguration(requestsPerSecond: 500, burst: 1_000)
+        perUnitLimit: RateLimitConfiguration = RateLimitConfiguration(requestsPerSecond: 500, burst: 1_000),
+        metricsAccess: MetricsAccess = .open
     ) {
         self.host = host
         self.port = port
@@ -25,5 +28,6 @@ package struct ListenerConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.perClientLimit = perClientLimit
         self.perUnitLimit = perUnitLimit
+        self.metricsAccess = metricsAccess
     }
 }

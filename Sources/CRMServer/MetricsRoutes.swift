@@ -4,10 +4,21 @@ import NIOCore
 /// `GET /metrics`: Prometheus text (docs/operations.md lists the figures and their healthy ranges).
 struct MetricsRoutes {
     let metrics: MetricsRegistry
+    let access: MetricsAccess
 
     func add(to router: Router<ListenerContext>) {
-        router.get("/metrics") { _, _ in
-            Response(
+        router.get("/metrics") { request, context in
+            switch access.check(authorization: request.headers[.authorization], clientAddress: context.clientAddress) {
+            case .allowed: break
+            case .unauthorized:
+                return Response(
+                    status: .unauthorized, headers: [.wwwAuthenticate: "Bearer realm=\"crm-metrics\""],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "Send Authorization: Bearer <CRM_METRICS_TOKEN>.\n")))
+            case .forbidden:
+                return Response(
+                    status: .forbidden, body: ResponseBody(byteBuffer: ByteBuffer(string: "/metrics answers loopback clients only.\n")))
+            }
+            return Response(
                 status: .ok, headers: [.contentType: MetricsRegistry.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render()))
             )

@@ -38,12 +38,16 @@ package struct WebhookServer: Sendable {
     func router() -> Router<ListenerContext> {
         let router = Router(context: ListenerContext.self)
         router.add(middleware: RequestLogMiddleware(metrics: metrics))
+        // Before the routes: a router's middleware wraps only the routes added after it.
+        if let origins = api?.configuration.allowedOrigins, !origins.isEmpty {
+            router.add(middleware: AllowedOriginsMiddleware<ListenerContext>(allowed: origins))
+        }
         WebhookRoutes(
             ingestion: ingestion, verifier: MetaVerification(ingestion: ingestion), maxBodyBytes: configuration.maxBodyBytes,
             metrics: metrics, limits: ListenerRateLimits(perClient: configuration.perClientLimit, perUnit: configuration.perUnitLimit)
         ).add(to: router)
         HealthRoutes(databaseCheck: databaseCheck).add(to: router)
-        MetricsRoutes(metrics: metrics).add(to: router)
+        MetricsRoutes(metrics: metrics, access: configuration.metricsAccess).add(to: router)
         api?.add(to: router, metrics: metrics)
         return router
     }

@@ -15,11 +15,16 @@ package struct APIConfiguration: Sendable {
     package var loginAttemptsPerMinute: Int
     /// Largest JSON body the API reads; larger ones get 413.
     package var maxBodyBytes: Int
+    /// API requests per minute for one signed-in user (bursts up to a minute's worth), then 429.
+    package var requestsPerUserPerMinute: Int
+    /// Browser origins allowed to call the API (CORS); none by default.
+    package var allowedOrigins: AllowedOrigins
 
     /// Throws a configuration error, saying what to do, for a missing or short secret.
     package init(
         accessSecret: String?, accessTokenLifetime: TimeInterval = 15 * 60, refreshTokenLifetime: TimeInterval = 30 * 86_400,
-        loginAttemptsPerMinute: Int = 5, maxBodyBytes: Int = 64 * 1024
+        loginAttemptsPerMinute: Int = 5, maxBodyBytes: Int = 64 * 1024, requestsPerUserPerMinute: Int = 600,
+        allowedOrigins: AllowedOrigins = .none
     ) throws {
         guard let accessSecret, !accessSecret.isEmpty else {
             throw CRMError.configuration(
@@ -36,5 +41,7 @@ package struct APIConfiguration: Sendable {
         self.refreshTokenLifetime = refreshTokenLifetime
         self.loginAttemptsPerMinute = max(1, loginAttemptsPerMinute)
         self.maxBodyBytes = maxBodyBytes
+        self.requestsPerUserPerMinute = max(1, requestsPerUserPerMinute)
+        self.allowedOrigins = allowedOrigins
     }
 }

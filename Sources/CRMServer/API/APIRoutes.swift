@@ -15,10 +15,13 @@ package struct APIRoutes: Sendable {
     let sessions: SessionService
     let tokens: AccessTokens
     let logins: LoginRateLimits
+    /// API requests per signed-in user.
+    let perUser: TokenBucketLimiter
+    let metrics: MetricsRegistry
 
     /// `hasher` checks passwords on NIO's thread pool, never on the cooperative one; its decoy hash
     /// (for unknown emails) is made here, once, at the same cost as new passwords.
-    package init(configuration: APIConfiguration, store: any APIStore, hasher: any PasswordHasher) async {
+    package init(configuration: APIConfiguration, store: any APIStore, hasher: any PasswordHasher, metrics: MetricsRegistry) async {
         self.configuration = configuration
         self.store = store
         let check: SessionService.PasswordCheck = { password, hash in
@@ -29,6 +32,9 @@ package struct APIRoutes: Sendable {
             store: store, checkPassword: check, decoyHash: decoy, refreshTokenLifetime: configuration.refreshTokenLifetime)
         tokens = await AccessTokens(secret: configuration.accessSecret, lifetime: configuration.accessTokenLifetime)
         logins = LoginRateLimits(attemptsPerMinute: configuration.loginAttemptsPerMinute)
+        let perMinute = configuration.requestsPerUserPerMinute
+        perUser = TokenBucketLimiter(RateLimitConfiguration(requestsPerSecond: Double(perMinute) / 60, burst: perMinute))
+        self.metrics = metrics
     }
 
     func add(to router: Router<ListenerContext>, metrics: MetricsRegistry) {
@@ -57,6 +63,11 @@ package struct APIRoutes: Sendable {
         guard let user = try await sessions.currentUser(id: claims.userId, epoch: claims.epoch) else {
             throw APIError.unauthorized(
                 "session_ended", "This session has ended (the account was disabled or changed): sign in again (POST /admin/login).")
+        }
+        if let seconds = perUser.take(user.id.uuidString, now: .now).retryAfterSeconds {
+            metrics.increment(CRMMetrics.httpRateLimited, labels: ["scope": "api_user"])
+            throw APIError(.tooManyRequests, "rate_limited", "Too many requests: try again in \(seconds) s.",
+                           headers: ["Retry-After": "\(seconds)"])
         }
         return Principal(user)
     }

@@ -22,11 +22,23 @@ struct APIOptions: ParsableArguments {
         valueName: "count"))
     var loginRateLimit: Int?
 
+    @Option(help: ArgumentHelp(
+        "API requests per minute for one signed-in user, then 429 (default: CRM_API_RATE_LIMIT, else 600).", valueName: "count"))
+    var apiRateLimit: Int?
+
+    @Option(help: ArgumentHelp(
+        "Browser origins allowed to call the API, comma-separated scheme://host[:port] or * (default: CORS_ORIGINS, else none).",
+        valueName: "origins"))
+    var corsOrigins: String?
+
     static let enableVariable = "CRM_ENABLE_API"
 
     func validate() throws {
         if let loginRateLimit, !(1...10_000).contains(loginRateLimit) {
             throw ValidationError("--login-rate-limit must be between 1 and 10000 attempts per minute.")
+        }
+        if let apiRateLimit, !(1...1_000_000).contains(apiRateLimit) {
+            throw ValidationError("--api-rate-limit must be between 1 and 1000000 requests per minute.")
         }
     }
 
@@ -38,19 +50,29 @@ struct APIOptions: ParsableArguments {
         let access = try Self.seconds(accessTokenTTL, variable: "CRM_ACCESS_TOKEN_TTL", option: "--access-token-ttl", environment) ?? 15 * 60
         let refresh = try Self.seconds(refreshTokenTTL, variable: "CRM_REFRESH_TOKEN_TTL", option: "--refresh-token-ttl", environment)
             ?? 30 * 86_400
-        var attempts = loginRateLimit ?? 5
-        if loginRateLimit == nil, let text = environment["CRM_LOGIN_RATE_LIMIT"], !text.isEmpty {
-            guard let value = Int(text), (1...10_000).contains(value) else {
-                throw CRMError.configuration("CRM_LOGIN_RATE_LIMIT '\(text.prefix(20))' is not a number of attempts per minute (1–10000).")
-            }
-            attempts = value
-        }
+        let attempts = try loginRateLimit
+            ?? Self.count(environment["CRM_LOGIN_RATE_LIMIT"], variable: "CRM_LOGIN_RATE_LIMIT", range: 1...10_000, of: "attempts")
+            ?? 5
+        let requests = try apiRateLimit
+            ?? Self.count(environment["CRM_API_RATE_LIMIT"], variable: "CRM_API_RATE_LIMIT", range: 1...1_000_000, of: "requests")
+            ?? 600
+        let origins = try AllowedOrigins(parsing: corsOrigins ?? environment[AllowedOrigins.variable] ?? "")
         guard refresh > access else {
             throw CRMError.configuration("The refresh token must outlive the access token: raise --refresh-token-ttl or lower --access-token-ttl.")
         }
         return try APIConfiguration(
             accessSecret: environment[APIConfiguration.secretVariable], accessTokenLifetime: access, refreshTokenLifetime: refresh,
-            loginAttemptsPerMinute: attempts)
+            loginAttemptsPerMinute: attempts, requestsPerUserPerMinute: requests, allowedOrigins: origins)
+    }
+
+    /// A per-minute count from the environment; `nil` when unset.
+    private static func count(_ text: String?, variable: String, range: ClosedRange<Int>, of what: String) throws -> Int? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Int(text), range.contains(value) else {
+            throw CRMError.configuration(
+                "\(variable) '\(text.prefix(20))' is not a number of \(what) per minute (\(range.lowerBound)–\(range.upperBound)).")
+        }
+        return value
     }
 
     /// The option's duration, else the variable's, else `nil`.

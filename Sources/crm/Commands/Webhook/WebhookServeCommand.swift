@@ -69,6 +69,9 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Option(help: "Messages the outbound worker sends at once (1–256).")
     var workerConcurrency: Int = OutboundWorker.Configuration().concurrency
 
+    @Flag(help: "Answer GET /metrics to loopback clients only (default: CRM_METRICS_LOOPBACK_ONLY=1); CRM_METRICS_TOKEN requires a bearer token.")
+    var metricsLoopbackOnly = false
+
     @OptionGroup var apiOptions: APIOptions
 
     @OptionGroup var databaseOptions: DatabaseOptions
@@ -98,6 +101,9 @@ struct WebhookServeCommand: AsyncParsableCommand {
         let logger = Log.logger
         let poolSize = try dbPoolSize ?? Self.environmentPoolSize(environment["CRM_DB_POOL_SIZE"]) ?? Self.defaultPoolSize
         let apiConfiguration = try apiOptions.configuration(environment: environment)
+        let metricsAccess = MetricsAccess(
+            token: environment[MetricsAccess.tokenVariable],
+            loopbackOnly: metricsLoopbackOnly || Self.isOn(environment[MetricsAccess.loopbackVariable]))
         try await CommandContext.with(databaseOptions, try OutputOptions.parse([]), noticesAsLog: true, poolSize: poolSize) { context in
             if environment[SecretBox.keyVariable].map({ $0.isEmpty }) ?? true {
                 logger.warning("CRM_SECRET_KEY is not set: Meta webhooks cannot be verified and will be refused")
@@ -113,13 +119,14 @@ struct WebhookServeCommand: AsyncParsableCommand {
                 configuration: OutboundWorker.Configuration(concurrency: workerConcurrency), logger: logger, metrics: metrics)
             let campaigns = noWorker ? nil : context.campaignWorker(
                 configuration: CampaignDispatcher.Configuration(concurrency: workerConcurrency), logger: logger)
-            let api: APIRoutes? = if let apiConfiguration { try await context.apiRoutes(apiConfiguration) } else { nil }
+            let api: APIRoutes? = if let apiConfiguration { try await context.apiRoutes(apiConfiguration, metrics: metrics) } else { nil }
             if api != nil, noWorker { logger.notice("--no-worker: messages posted to /messages stay queued for a listener with a worker") }
             let server = WebhookServer(
                 configuration: ListenerConfiguration(
                     host: host, port: port,
                     perClientLimit: RateLimitConfiguration(requestsPerSecond: rateLimitClient, burst: max(1, Int(rateLimitClient * 2))),
-                    perUnitLimit: RateLimitConfiguration(requestsPerSecond: rateLimitUnit, burst: max(1, Int(rateLimitUnit * 2)))
+                    perUnitLimit: RateLimitConfiguration(requestsPerSecond: rateLimitUnit, burst: max(1, Int(rateLimitUnit * 2))),
+                    metricsAccess: metricsAccess
                 ),
                 ingestion: ingestion,
                 databaseCheck: { (try? await database.ping()) != nil }, logger: logger, metrics: metrics, outboundWorker: worker,
@@ -136,6 +143,10 @@ struct WebhookServeCommand: AsyncParsableCommand {
             })
             logger.notice("crm stopped")
         }
+    }
+
+    static func isOn(_ value: String?) -> Bool {
+        ["1", "true", "yes", "on"].contains(value?.lowercased() ?? "")
     }
 
     static func environmentPoolSize(_ text: String?) throws -> Int? {
