@@ -4,7 +4,7 @@ import Hummingbird
 import NIOPosix
 
 /// What the HTTP API reads and writes, through CRMCore's ports.
-package typealias APIStore = SessionStore & UnitStore & MessageReadStore & SendService.SendStore
+package typealias APIStore = SessionStore & UnitStore & MessageReadStore & SendService.SendStore & LiveEventStore
 
 /// The HTTP API served beside the webhooks with `crm webhook serve --enable-api`: sign-in
 /// (`/admin/login`, `/admin/refresh`, `/admin/logout`) and messages (`/messages`). Every route
@@ -41,13 +41,19 @@ package struct APIRoutes: Sendable {
         let group = router.group().add(middleware: APIErrorMiddleware())
         AuthRoutes(api: self, metrics: metrics).add(to: group)
         MessageRoutes(api: self).add(to: group)
+        EventRoutes(api: self).add(to: group)
     }
 
     /// The signed-in user a request's `Authorization: Bearer` token speaks for, checked against
     /// the user's current state: a disabled user, or one whose role, unit or password changed
     /// since the token was issued, is refused.
     func principal(of request: Request) async throws -> Principal {
-        guard let header = request.headers[.authorization], header.count > 7,
+        try await principal(authorization: request.headers[.authorization])
+    }
+
+    /// The same from an `Authorization` value (`GET /events` also takes the token from its query).
+    func principal(authorization: String?) async throws -> Principal {
+        guard let header = authorization, header.count > 7,
               header.prefix(7).lowercased() == "bearer "
         else {
             throw APIError.unauthorized("unauthorized", "Sign in first: send Authorization: Bearer <accessToken> (POST /admin/login).")
