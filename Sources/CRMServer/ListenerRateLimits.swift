@@ -14,6 +14,16 @@ package struct ListenerRateLimits: Sendable {
         self.perUnit = TokenBucketLimiter(perUnit)
     }
 
+    /// Forgets buckets that have refilled (nothing changes for their keys) and sets the
+    /// `crm_rate_limiter_keys` gauge of each scope: called when /metrics is scraped.
+    func report(to metrics: MetricsRegistry) {
+        let now = ContinuousClock.now
+        for (scope, limiter) in [("client", perClient), ("unit", perUnit)] {
+            limiter.pruneIdle(now: now)
+            metrics.set(CRMMetrics.rateLimiterKeys, to: Double(limiter.keyCount), labels: ["scope": scope])
+        }
+    }
+
     /// The 429 to answer, or `nil` to go on.
     func check(client: String, unitKey: String, metrics: MetricsRegistry) -> Response? {
         let now = ContinuousClock.now

@@ -5,6 +5,8 @@ import NIOCore
 struct MetricsRoutes {
     let metrics: MetricsRegistry
     let access: MetricsAccess
+    /// Brings gauges up to date (the rate limiters' sizes) just before a scrape reads them.
+    var beforeRender: @Sendable () -> Void = {}
 
     func add(to router: Router<ListenerContext>) {
         router.get("/metrics") { request, context in
@@ -18,6 +20,7 @@ struct MetricsRoutes {
                 return Response(
                     status: .forbidden, body: ResponseBody(byteBuffer: ByteBuffer(string: "/metrics answers loopback clients only.\n")))
             }
+            beforeRender()
             return Response(
                 status: .ok, headers: [.contentType: MetricsRegistry.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render()))

@@ -42,12 +42,14 @@ package struct WebhookServer: Sendable {
         if let origins = api?.configuration.allowedOrigins, !origins.isEmpty {
             router.add(middleware: AllowedOriginsMiddleware<ListenerContext>(allowed: origins))
         }
+        let limits = ListenerRateLimits(perClient: configuration.perClientLimit, perUnit: configuration.perUnitLimit)
         WebhookRoutes(
             ingestion: ingestion, verifier: MetaVerification(ingestion: ingestion), maxBodyBytes: configuration.maxBodyBytes,
-            metrics: metrics, limits: ListenerRateLimits(perClient: configuration.perClientLimit, perUnit: configuration.perUnitLimit)
+            metrics: metrics, limits: limits
         ).add(to: router)
         HealthRoutes(databaseCheck: databaseCheck).add(to: router)
-        MetricsRoutes(metrics: metrics, access: configuration.metricsAccess).add(to: router)
+        MetricsRoutes(metrics: metrics, access: configuration.metricsAccess, beforeRender: { [metrics] in limits.report(to: metrics) })
+            .add(to: router)
         api?.add(to: router, metrics: metrics)
         return router
     }

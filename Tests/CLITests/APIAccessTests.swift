@@ -90,7 +90,7 @@ struct APIAccessTests {
         }
     }
 
-    @Test("/metrics with CRM_METRICS_TOKEN: 401 without the token, 200 with it; /health stays open")
+    @Test("/metrics with CRM_METRICS_TOKEN: 401 without the token, 200 with it; /health stays open; the limiters' sizes are reported")
     func metricsToken() async throws {
         let base = try await CLIFixture.make(.sqlite)
         let token = "metrics-token-5813-abcdef"
@@ -98,6 +98,15 @@ struct APIAccessTests {
             databaseURL: base.databaseURL, environment: base.cli.environment.merging(["CRM_METRICS_TOKEN": token]) { _, new in new })
         let without = try await Self.send(.GET, listener.baseURL + "/metrics", headers: [:])
         let wrong = try await Self.send(.GET, listener.baseURL + "/metrics", headers: ["Authorization": "Bearer nope"])
+        let webhook = try await Self.send(.POST, listener.baseURL + "/webhooks/whatsapp/evolution/no-such-secret-0000", headers: [:])
+        var scrape = HTTPClientRequest(url: listener.baseURL + "/metrics")
+        scrape.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let response = try await HTTPClient.shared.execute(scrape, timeout: .seconds(30))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        #expect(webhook.status == 404)
+        // Set at each scrape (a bucket that has refilled is forgotten, so the value is 0 or 1 here).
+        let gauges = text.split(separator: "\n").filter { $0.hasPrefix("crm_rate_limiter_keys{") }
+        #expect(gauges.count == 2 && gauges.allSatisfy { $0.hasSuffix(" 0") || $0.hasSuffix(" 1") }, "\(gauges)")
         let with = try await Self.send(.GET, listener.baseURL + "/metrics", headers: ["Authorization": "Bearer \(token)"])
         let health = try await Self.send(.GET, listener.baseURL + "/health", headers: [:])
         let status = await listener.stop()
