@@ -126,7 +126,7 @@ function __crm_parse_tokens -S
             __crm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'serve'
-                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'database=' 'version' 'h/help'
+                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'trusted-proxies=' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'database=' 'version' 'h/help'
             case 'url'
                 __crm_parse_subcommand 0 'unit=' 'base-url=' 'database=' 'json' 'version' 'h/help'
             case 'trigger'
@@ -135,7 +135,7 @@ function __crm_parse_tokens -S
                 __crm_parse_subcommand 1 'failed' 'limit=' 'database=' 'json' 'version' 'h/help'
             end
         case 'serve'
-            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'database=' 'version' 'h/help'
+            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'trusted-proxies=' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'database=' 'version' 'h/help'
         case 'stats'
             __crm_parse_subcommand 0 'unit=' 'since=' 'database=' 'json' 'version' 'h/help'
         case 'doctor'
@@ -531,6 +531,7 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm w
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" no-worker' -l 'no-worker' -d 'Do not run the outbound and campaign workers: queued messages and running campaigns wait.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" worker-concurrency' -l 'worker-concurrency' -d 'Messages the outbound worker sends at once (1–256).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" metrics-loopback-only' -l 'metrics-loopback-only' -d 'Answer GET /metrics to loopback clients only (default: CRM_METRICS_LOOPBACK_ONLY=1); CRM_METRICS_TOKEN requires a bearer token.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" trusted-proxies' -l 'trusted-proxies' -d 'Reverse proxies whose X-Forwarded-For names the client: loopback (default), none, or IPs and IPv4 networks, comma-separated (default: CRM_TRUSTED_PROXIES).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" enable-api' -l 'enable-api' -d 'Serve the HTTP API (/admin/login, /messages) beside the webhooks (default: CRM_ENABLE_API=1); needs JWT_ACCESS_SECRET.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" access-token-ttl' -l 'access-token-ttl' -d 'How long an access token lasts: 90s, 15m, 1h (default: CRM_ACCESS_TOKEN_TTL, else 15m).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" refresh-token-ttl' -l 'refresh-token-ttl' -d 'How long a refresh token lasts unused: 12h, 30d (default: CRM_REFRESH_TOKEN_TTL, else 30d).' -rfka ''
@@ -571,6 +572,7 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm s
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" no-worker' -l 'no-worker' -d 'Do not run the outbound and campaign workers: queued messages and running campaigns wait.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" worker-concurrency' -l 'worker-concurrency' -d 'Messages the outbound worker sends at once (1–256).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" metrics-loopback-only' -l 'metrics-loopback-only' -d 'Answer GET /metrics to loopback clients only (default: CRM_METRICS_LOOPBACK_ONLY=1); CRM_METRICS_TOKEN requires a bearer token.'
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" trusted-proxies' -l 'trusted-proxies' -d 'Reverse proxies whose X-Forwarded-For names the client: loopback (default), none, or IPs and IPv4 networks, comma-separated (default: CRM_TRUSTED_PROXIES).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" enable-api' -l 'enable-api' -d 'Serve the HTTP API (/admin/login, /messages) beside the webhooks (default: CRM_ENABLE_API=1); needs JWT_ACCESS_SECRET.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" access-token-ttl' -l 'access-token-ttl' -d 'How long an access token lasts: 90s, 15m, 1h (default: CRM_ACCESS_TOKEN_TTL, else 15m).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" refresh-token-ttl' -l 'refresh-token-ttl' -d 'How long a refresh token lasts unused: 12h, 30d (default: CRM_REFRESH_TOKEN_TTL, else 30d).' -rfka ''

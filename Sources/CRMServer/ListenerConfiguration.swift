@@ -15,12 +15,14 @@ package struct ListenerConfiguration: Sendable {
     package var perUnitLimit: RateLimitConfiguration
     /// Who may read `GET /metrics` (open unless a token or loopback-only is configured).
     package var metricsAccess: MetricsAccess
+    /// Reverse proxies whose X-Forwarded-For names the client (loopback by default).
+    package var trustedProxies: TrustedProxies
 
     package init(
         host: String = "127.0.0.1", port: Int = 3000, maxBodyBytes: Int = 1 << 20, shutdownGracePeriod: Duration = .seconds(8),
         perClientLimit: RateLimitConfiguration = RateLimitConfiguration(requestsPerSecond: 2_000, burst: 4_000),
         perUnitLimit: RateLimitConfiguration = RateLimitConfiguration(requestsPerSecond: 500, burst: 1_000),
-        metricsAccess: MetricsAccess = .open
+        metricsAccess: MetricsAccess = .open, trustedProxies: TrustedProxies = .loopbackOnly
     ) {
         self.host = host
         self.port = port
@@ -29,5 +31,6 @@ package struct ListenerConfiguration: Sendable {
         self.perClientLimit = perClientLimit
         self.perUnitLimit = perUnitLimit
         self.metricsAccess = metricsAccess
+        self.trustedProxies = trustedProxies
     }
 }

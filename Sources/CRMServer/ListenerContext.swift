@@ -7,12 +7,18 @@ import NIOCore
 struct ListenerContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
+    /// The client behind a trusted proxy (`X-Forwarded-For`), set by `ForwardedClientMiddleware`.
+    var forwardedClient: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's IP address as text ("unknown" for a Unix socket).
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client's IP address as text ("unknown" for a Unix socket): the peer's, or the one a
+    /// trusted proxy forwarded.
+    var clientAddress: String { forwardedClient ?? peerAddress }
+
+    /// The connection's own peer.
+    var peerAddress: String { remoteAddress?.ipAddress ?? "unknown" }
 }

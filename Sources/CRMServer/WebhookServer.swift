@@ -37,6 +37,7 @@ package struct WebhookServer: Sendable {
 
     func router() -> Router<ListenerContext> {
         let router = Router(context: ListenerContext.self)
+        router.add(middleware: ForwardedClientMiddleware(proxies: configuration.trustedProxies))
         router.add(middleware: RequestLogMiddleware(metrics: metrics))
         // Before the routes: a router's middleware wraps only the routes added after it.
         if let origins = api?.configuration.allowedOrigins, !origins.isEmpty {

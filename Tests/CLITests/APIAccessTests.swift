@@ -78,10 +78,38 @@ struct APIAccessTests {
         }
     }
 
+    /// A wrong-password login through a "proxy" that forwards `forwardedFor`; the status.
+    static func login(_ baseURL: String, forwardedFor: String, email: String = "agent@loja.example") async throws -> Int {
+        var request = HTTPClientRequest(url: baseURL + "/admin/login")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Forwarded-For", value: forwardedFor)
+        request.body = .bytes(ByteBuffer(string: #"{"email":"\#(email)","password":"wrong-password-0"}"#))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        _ = try await response.body.collect(upTo: 1 << 16)
+        return Int(response.status.code)
+    }
+
+    @Test("behind a proxy on loopback, each forwarded client has its own login limit; a client cannot choose its address by the header's left")
+    func forwardedLoginLimit() async throws {
+        try await APIFixture.with(.sqlite, arguments: ["--login-rate-limit", "2"]) { f in
+            let url = f.listener.baseURL
+            var statuses: [Int] = []
+            // Each attempt for another email, so that only the per-address limit can refuse.
+            let clients = ["198.51.100.1", "198.51.100.1", "198.51.100.1", "7.7.7.7, 198.51.100.1", "198.51.100.2"]
+            for (index, client) in clients.enumerated() {
+                statuses.append(try await Self.login(url, forwardedFor: client, email: "nobody\(index)@loja.example"))
+            }
+            // The third from one client is limited; a made-up left-hand address changes nothing;
+            // another client behind the same proxy is not limited.
+            #expect(statuses == [401, 401, 429, 429, 401])
+        }
+    }
+
     @Test("a bad CORS_ORIGINS or CRM_API_RATE_LIMIT stops the listener at start with exit 78, naming the setting")
     func badSettings() async throws {
         let base = try await CLIFixture.make(.sqlite)
-        for (variable, value) in [("CORS_ORIGINS", "app.example.com"), ("CRM_API_RATE_LIMIT", "lots")] {
+        for (variable, value) in [("CORS_ORIGINS", "app.example.com"), ("CRM_API_RATE_LIMIT", "lots"), ("CRM_TRUSTED_PROXIES", "proxy.lan")] {
             let result = try await base.cli.run(
                 ["webhook", "serve", "--port", "0", "--enable-api", "--database", base.databaseURL],
                 environment: ["JWT_ACCESS_SECRET": APIFixture.secret, variable: value])

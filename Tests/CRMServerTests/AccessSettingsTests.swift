@@ -51,6 +51,26 @@ struct AccessSettingsTests {
         #expect(MetricsAccess(token: "", loopbackOnly: false).isOpen, "an empty token is no token")
     }
 
+    @Test("X-Forwarded-For is believed from trusted proxies only, and only its right-most untrusted hop")
+    func forwarded() throws {
+        let local = TrustedProxies.loopbackOnly
+        #expect(local.client(peer: "127.0.0.1", forwardedFor: "203.0.113.5") == "203.0.113.5")
+        #expect(local.client(peer: "127.0.0.1", forwardedFor: "6.6.6.6, 203.0.113.5") == "203.0.113.5", "the left is the client's word")
+        #expect(local.client(peer: "::1", forwardedFor: "203.0.113.5, 127.0.0.1") == "203.0.113.5")
+        #expect(local.client(peer: "10.0.0.9", forwardedFor: "1.2.3.4") == "10.0.0.9", "an untrusted peer keeps its address")
+        #expect(local.client(peer: "127.0.0.1", forwardedFor: nil) == "127.0.0.1")
+        #expect(TrustedProxies.none.client(peer: "127.0.0.1", forwardedFor: "1.2.3.4") == "127.0.0.1")
+        let network = try TrustedProxies(parsing: "10.0.0.0/8, loopback, 192.0.2.7")
+        #expect(network.client(peer: "10.1.2.3", forwardedFor: "198.51.100.4, 10.9.9.9") == "198.51.100.4")
+        #expect(network.client(peer: "192.0.2.7", forwardedFor: "198.51.100.4") == "198.51.100.4")
+        #expect(network.client(peer: "11.0.0.1", forwardedFor: "198.51.100.4") == "11.0.0.1")
+        #expect(try TrustedProxies(parsing: "none") == .none)
+        #expect(try TrustedProxies(parsing: "loopback") == .loopbackOnly)
+        for bad in ["10.0.0.0/33", "proxy.example.com", "300.1.1.1"] {
+            #expect(throws: CRMError.self) { try TrustedProxies(parsing: bad) }
+        }
+    }
+
     @Test("the request log's milliseconds: one decimal, rounded")
     func milliseconds() {
         #expect(RequestLogMiddleware.oneDecimal(0) == "0.0")

@@ -72,6 +72,11 @@ struct WebhookServeCommand: AsyncParsableCommand {
     @Flag(help: "Answer GET /metrics to loopback clients only (default: CRM_METRICS_LOOPBACK_ONLY=1); CRM_METRICS_TOKEN requires a bearer token.")
     var metricsLoopbackOnly = false
 
+    @Option(help: ArgumentHelp(
+        "Reverse proxies whose X-Forwarded-For names the client: loopback (default), none, or IPs and IPv4 networks, comma-separated (default: CRM_TRUSTED_PROXIES).",
+        valueName: "list"))
+    var trustedProxies: String?
+
     @OptionGroup var apiOptions: APIOptions
 
     @OptionGroup var databaseOptions: DatabaseOptions
@@ -101,6 +106,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
         let logger = Log.logger
         let poolSize = try dbPoolSize ?? Self.environmentPoolSize(environment["CRM_DB_POOL_SIZE"]) ?? Self.defaultPoolSize
         let apiConfiguration = try apiOptions.configuration(environment: environment)
+        let trustedProxies = try TrustedProxies(parsing: self.trustedProxies ?? environment[TrustedProxies.variable] ?? "loopback")
         let metricsAccess = MetricsAccess(
             token: environment[MetricsAccess.tokenVariable],
             loopbackOnly: metricsLoopbackOnly || Self.isOn(environment[MetricsAccess.loopbackVariable]))
@@ -126,7 +132,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
                     host: host, port: port,
                     perClientLimit: RateLimitConfiguration(requestsPerSecond: rateLimitClient, burst: max(1, Int(rateLimitClient * 2))),
                     perUnitLimit: RateLimitConfiguration(requestsPerSecond: rateLimitUnit, burst: max(1, Int(rateLimitUnit * 2))),
-                    metricsAccess: metricsAccess
+                    metricsAccess: metricsAccess, trustedProxies: trustedProxies
                 ),
                 ingestion: ingestion,
                 databaseCheck: { (try? await database.ping()) != nil }, logger: logger, metrics: metrics, outboundWorker: worker,
