@@ -79,8 +79,8 @@ struct APIAdminTests {
             let listed = try await f.request(.GET, "/users", token: admin)
             let emails = Set((listed.json["users"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String })
             #expect(emails == ["admin@loja.example", "agent@loja.example", "novo@loja.example"], "\(listed)")
-            let rootId = try await f.outbound.withStore { try await $0.user(email: "root@example.com")?.id.uuidString }
-            #expect(try await f.request(.GET, "/users/\(try #require(rootId))", token: admin).status == 404)
+            let rootId = try #require(try await f.outbound.withStore { try await $0.user(email: "root@example.com")?.id.uuidString })
+            #expect(try await f.request(.GET, "/users/\(rootId)", token: admin).status == 404)
 
             // Disabling ends the user's sessions: its access token and its refresh token.
             let login = try await f.login("novo@loja.example", password: password)
@@ -118,8 +118,9 @@ struct APIAdminTests {
 
             // A super admin moves a user to another unit and makes super admins.
             let root = try await f.token("root@example.com")
-            let agentId = try await f.outbound.withStore { try await $0.user(email: "agent@loja.example")?.id.uuidString.lowercased() }
-            let moved = try await f.request(.PATCH, "/users/\(try #require(agentId))", json: ["unitId": outra], token: root)
+            let agentId = try #require(
+                try await f.outbound.withStore { try await $0.user(email: "agent@loja.example")?.id.uuidString.lowercased() })
+            let moved = try await f.request(.PATCH, "/users/\(agentId)", json: ["unitId": outra], token: root)
             #expect(moved.status == 200 && moved.json["unitId"] as? String == outra && moved.json["role"] as? String == "agent", "\(moved)")
             let made = try await f.request(
                 .POST, "/users", json: ["email": "root2@example.com", "password": password, "role": "super_admin"], token: root)

@@ -67,21 +67,24 @@ struct APIRoleMatrixTests {
         },
         Endpoint("DELETE /units/:unitId", "204/204 403/404 403/404") { call in
             // A super admin deletes a throwaway unit; the others are refused before anything happens.
-            call.isRoot ? "/units/\(try await throwawayUnit(call))" : "/units/\(call.unit)"
+            guard call.isRoot else { return "/units/\(call.unit)" }
+            let unit = try await throwawayUnit(call)
+            return "/units/\(unit)"
         },
         Endpoint("GET /users", "200/200 200/404 403/404") { "/users?unitId=\($0.unit)" },
         Endpoint("POST /users", "201/201 201/404 403/404", body: { call in
             ["email": "matriz\(call.serial)@example.com", "password": "matriz-pass-3381", "role": "agent", "unitId": call.unit]
         }) { _ in "/users" },
-        Endpoint("GET /users/:userId", "200/200 200/404 403/404") { "/users/\(try await throwawayUser($0))" },
-        Endpoint("PATCH /users/:userId", "200/200 200/404 403/404", body: { _ in ["disabled": true] }) {
-            "/users/\(try await throwawayUser($0))"
-        },
-        Endpoint("DELETE /users/:userId", "204/204 204/404 403/404") { "/users/\(try await throwawayUser($0))" },
+        Endpoint("GET /users/:userId", "200/200 200/404 403/404") { try await userPath($0) },
+        Endpoint("PATCH /users/:userId", "200/200 200/404 403/404", body: { _ in ["disabled": true] }) { try await userPath($0) },
+        Endpoint("DELETE /users/:userId", "204/204 204/404 403/404") { try await userPath($0) },
         Endpoint("GET /conversations", "200/200 200/404 200/404") { "/conversations?unitId=\($0.unit)" },
         Endpoint("GET /contacts", "200/200 200/404 200/404") { "/contacts?unitId=\($0.unit)" },
         Endpoint("GET /messages", "200/200 200/404 200/404") { "/messages?unitId=\($0.unit)" },
-        Endpoint("GET /messages/:id", "200/200 200/404 200/404") { "/messages/\(try await seededMessage($0))" },
+        Endpoint("GET /messages/:id", "200/200 200/404 200/404") { call in
+            let id = try await seededMessage(call)
+            return "/messages/\(id)"
+        },
         // The other unit has no connected number: the super admin's send is allowed, then refused (409).
         Endpoint("POST /messages", "202/409 202/404 202/404", body: { call in
             ["unitId": call.unit, "phone": APIFixture.contact, "message": "Matriz \(call.serial)"]
@@ -130,6 +133,11 @@ struct APIRoleMatrixTests {
         try await call.f.outbound.withStore { store in
             try await UnitService(store: store).create(name: "Descartavel \(call.serial)").id.uuidString.lowercased()
         }
+    }
+
+    static func userPath(_ call: Call) async throws -> String {
+        let id = try await throwawayUser(call)
+        return "/users/\(id)"
     }
 
     /// An agent of the call's unit, for a request that reads, changes or deletes it.
