@@ -1,4 +1,5 @@
 import CRMCore
+import CRMStore
 import CRMTestSupport
 import Foundation
 import NIOHTTP1

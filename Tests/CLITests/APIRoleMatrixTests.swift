@@ -1,4 +1,6 @@
 import CRMCore
+import CRMSimulator
+import CRMStore
 import CRMTestSupport
 import Foundation
 import NIOConcurrencyHelpers

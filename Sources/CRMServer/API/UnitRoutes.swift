@@ -1,6 +1,7 @@
 import CRMCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// Units over the API, with the use case of `crm units` (`UnitService`): `GET /units`, `POST
 /// /units`, `GET|PATCH|DELETE /units/:unitId`. Every role sees its own unit; only super admins

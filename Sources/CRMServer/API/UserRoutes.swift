@@ -1,6 +1,7 @@
 import CRMCore
 import Foundation
 import Hummingbird
+import Logging
 
 /// Users over the API, with the use case of `crm users` (`UserService`): `GET /users`, `POST
 /// /users`, `GET|PATCH|DELETE /users/:userId`. Super admins manage everyone; a unit admin its

@@ -2,6 +2,7 @@ import CRMCore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 
 /// A unit's WhatsApp number over the API, with the use case of `crm whatsapp` (`PairingService`):
 /// `POST /units/:unitId/whatsapp/connect`, `GET …/status`, `GET …/qrcode`, `DELETE …/disconnect`,
