@@ -51,6 +51,9 @@ struct APIFixture {
             var environment = base.cli.environment
             environment.merge(outbound.pairing.environment) { _, new in new }
             environment["JWT_ACCESS_SECRET"] = secret
+            // Units paired over the API register this as their webhook base: a refused loopback port
+            // (the simulator's webhooks fail at once; tests read the state from GET …/whatsapp/status).
+            environment["BASE_URL"] = "http://127.0.0.1:9"
             let limit = arguments.contains("--login-rate-limit") ? [] : ["--login-rate-limit", "10000"]
             // A small pool: the suite runs many listeners at once against one PostgreSQL server.
             let listener = try await ListenerProcess.start(

@@ -30,15 +30,15 @@ struct AccessPolicyTests {
     /// What each role may do in its own unit, by hand.
     static let expectedOwn: [Role: [AccessAction: AccessDecision]] = [
         .superAdmin: [
-            .readMessages: .allowed, .sendMessages: .allowed, .manageConnections: .allowed, .manageCampaigns: .allowed,
+            .readUnit: .allowed, .readMessages: .allowed, .sendMessages: .allowed, .manageConnections: .allowed, .manageCampaigns: .allowed,
             .manageUsers: .allowed, .manageUnits: .allowed,
         ],
         .unitAdmin: [
-            .readMessages: .allowed, .sendMessages: .allowed, .manageConnections: .allowed, .manageCampaigns: .allowed,
+            .readUnit: .allowed, .readMessages: .allowed, .sendMessages: .allowed, .manageConnections: .allowed, .manageCampaigns: .allowed,
             .manageUsers: .allowed, .manageUnits: .forbidden,
         ],
         .agent: [
-            .readMessages: .allowed, .sendMessages: .allowed, .manageConnections: .forbidden, .manageCampaigns: .forbidden,
+            .readUnit: .allowed, .readMessages: .allowed, .sendMessages: .allowed, .manageConnections: .forbidden, .manageCampaigns: .forbidden,
             .manageUsers: .forbidden, .manageUnits: .forbidden,
         ],
     ]

@@ -11,8 +11,8 @@ import Foundation
 package enum AccessPolicy {
     /// What each unit-bound role may do in its own unit.
     static let ownUnitActions: [Role: Set<AccessAction>] = [
-        .unitAdmin: [.readMessages, .sendMessages, .manageConnections, .manageCampaigns, .manageUsers],
-        .agent: [.readMessages, .sendMessages],
+        .unitAdmin: [.readUnit, .readMessages, .sendMessages, .manageConnections, .manageCampaigns, .manageUsers],
+        .agent: [.readUnit, .readMessages, .sendMessages],
     ]
 
     /// May `principal` do `action` in `unit`? `unit` is `nil` for a request about no one unit

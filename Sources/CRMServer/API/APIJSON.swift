@@ -23,6 +23,8 @@ enum APIJSON {
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as APIError {
+            throw error  // a body's own check, already worded
         } catch DecodingError.keyNotFound(let key, _) {
             throw APIError.invalidRequest("The field '\(key.stringValue)' is missing.")
         } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {

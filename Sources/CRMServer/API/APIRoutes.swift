@@ -4,26 +4,33 @@ import Hummingbird
 import NIOPosix
 
 /// What the HTTP API reads and writes, through CRMCore's ports.
-package typealias APIStore = SessionStore & UnitStore & MessageReadStore & SendService.SendStore & LiveEventStore
+package typealias APIStore = SessionStore & Store & MessageReadStore & SendService.SendStore & LiveEventStore
 
 /// The HTTP API served beside the webhooks with `crm webhook serve --enable-api`: sign-in
-/// (`/admin/login`, `/admin/refresh`, `/admin/logout`) and messages (`/messages`). Every route
-/// answers errors as `{"error": {"code", "message"}}`.
+/// (`/admin/login`, `/admin/refresh`, `/admin/logout`), messages, conversations and contacts,
+/// a unit's WhatsApp connection, units and users. Every route answers errors as
+/// `{"error": {"code", "message"}}`; every decision on who may do what is `AccessPolicy`'s.
 package struct APIRoutes: Sendable {
     let configuration: APIConfiguration
     let store: any APIStore
     let sessions: SessionService
     let tokens: AccessTokens
     let logins: LoginRateLimits
+    let providers: APIProviders
+    let hasher: any PasswordHasher
     /// API requests per signed-in user.
     let perUser: TokenBucketLimiter
     let metrics: MetricsRegistry
 
     /// `hasher` checks passwords on NIO's thread pool, never on the cooperative one; its decoy hash
     /// (for unknown emails) is made here, once, at the same cost as new passwords.
-    package init(configuration: APIConfiguration, store: any APIStore, hasher: any PasswordHasher, metrics: MetricsRegistry) async {
+    package init(
+        configuration: APIConfiguration, store: any APIStore, hasher: any PasswordHasher, providers: APIProviders, metrics: MetricsRegistry
+    ) async {
         self.configuration = configuration
         self.store = store
+        self.hasher = hasher
+        self.providers = providers
         let check: SessionService.PasswordCheck = { password, hash in
             (try? await NIOThreadPool.singleton.runIfActive { hasher.verify(password, hash: hash) }) ?? false
         }
@@ -41,6 +48,11 @@ package struct APIRoutes: Sendable {
         let group = router.group().add(middleware: APIErrorMiddleware())
         AuthRoutes(api: self, metrics: metrics).add(to: group)
         MessageRoutes(api: self).add(to: group)
+        ConversationRoutes(api: self).add(to: group)
+        ContactRoutes(api: self).add(to: group)
+        WhatsAppRoutes(api: self).add(to: group)
+        UnitRoutes(api: self).add(to: group)
+        UserRoutes(api: self).add(to: group)
         EventRoutes(api: self).add(to: group)
     }
 

@@ -28,7 +28,13 @@ struct MessageRoutes {
     private func send(_ request: Request, _ context: ListenerContext) async throws -> Response {
         let principal = try await api.principal(of: request)
         let body = try await APIJSON.decode(SendBody.self, from: request, limit: api.configuration.maxBodyBytes)
-        let unit = try await unit(body.unitId, for: principal, action: .sendMessages)
+        let unit = try await api.unit(body.unitId, for: principal, action: .sendMessages)
+        return try await send(body, in: unit)
+    }
+
+    /// Queues `body` in `unit` (already checked by the roles policy): `POST /messages` and its
+    /// deprecated alias `POST /units/:unitId/whatsapp/send`.
+    func send(_ body: SendBody, in unit: BusinessUnit) async throws -> Response {
         let text = body.message
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw APIError.invalidRequest("The field 'message' is empty.") }
         guard text.count <= SendService.maxTextLength else {
@@ -62,7 +68,7 @@ struct MessageRoutes {
     private func list(_ request: Request, _ context: ListenerContext) async throws -> Response {
         let principal = try await api.principal(of: request)
         let query = request.uri.queryParameters
-        let unit = try await unit(query.get("unitId"), for: principal, action: .readMessages)
+        let unit = try await api.unit(query.get("unitId"), for: principal, action: .readMessages)
         var filter = MessageFilter(unitId: unit.id, limit: Self.maxPage)
         if let contact = query.get("contact") {
             do { filter.contactPhone = try PhoneInput.digits(contact) } catch { throw APIError.invalidRequest("The parameter 'contact' is not a phone number with its country code.") }
@@ -81,7 +87,7 @@ struct MessageRoutes {
             filter.state = state
         }
         if let since = query.get("since") {
-            guard let date = Self.date(since) else {
+            guard let date = APIListQuery.date(since) else {
                 throw APIError.invalidRequest("The parameter 'since' must be an ISO 8601 time, such as 2026-11-25T13:00:00Z.")
             }
             filter.since = date
@@ -117,22 +123,6 @@ struct MessageRoutes {
         return Response.apiJSON(APIMessage(record: record), status: .ok)
     }
 
-    /// The unit a request acts in: the `unitId` it names or the caller's own, checked by the roles policy.
-    private func unit(_ requested: String?, for principal: Principal, action: AccessAction) async throws -> BusinessUnit {
-        let missing = APIError.notFound("No such unit.")
-        var requestedId: UUID?
-        if let requested {
-            guard let id = UUID(uuidString: requested) else { throw missing }
-            requestedId = id
-        }
-        guard let unitId = AccessPolicy.unit(for: principal, requested: requestedId) else {
-            throw APIError.invalidRequest("Name the unit: a super_admin passes unitId.")
-        }
-        if let refusal = APIError(AccessPolicy.decide(principal, action, in: unitId), notFound: "No such unit.") { throw refusal }
-        guard let unit = try await api.store.unit(id: unitId) else { throw missing }
-        return unit
-    }
-
     /// A send rule's refusal in the API's terms; nothing was stored.
     static func error(_ rejection: SendRejection) -> APIError {
         switch rejection {
@@ -146,13 +136,5 @@ struct MessageRoutes {
         case .refused(.templateUnsupported):
             APIError(.unprocessableContent, "template_unsupported", "This unit's provider has no message templates; nothing was sent.")
         }
-    }
-
-    /// An ISO 8601 time, with or without fractional seconds.
-    static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.date(from: text)
     }
 }

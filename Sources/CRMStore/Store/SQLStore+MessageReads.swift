@@ -51,16 +51,36 @@ extension SQLStore: MessageReadStore {
         }
     }
 
-    package func conversations(unitId: UUID, limit: Int) async throws -> [ConversationRecord] {
-        try await driver.read { sql in
-            try await sql.raw("""
-                SELECT v.id, v.unit_id, v.contact_id, v.last_message_at, v.last_message_preview, v.last_inbound_at,
-                       v.created_at, v.updated_at, \(unsafeRaw: Self.joinedContactColumns)
-                FROM conversations v JOIN contacts c ON c.id = v.contact_id
-                WHERE v.unit_id = \(bind: unitId)
-                ORDER BY v.last_message_at DESC NULLS LAST, v.updated_at DESC, v.id DESC
-                LIMIT \(unsafeRaw: String(max(0, limit)))
-                """).all().map { row in
+    package func conversations(_ filter: ConversationFilter) async throws -> [ConversationRecord] {
+        var query: SQLQueryString = """
+            SELECT v.id, v.unit_id, v.contact_id, v.last_message_at, v.last_message_preview, v.last_inbound_at,
+                   v.created_at, v.updated_at, \(unsafeRaw: Self.joinedContactColumns)
+            FROM conversations v JOIN contacts c ON c.id = v.contact_id
+            WHERE v.unit_id = \(bind: filter.unitId)
+            """
+        if let phone = filter.contactPhone { query += " AND c.phone = \(bind: phone)" }
+        if let since = filter.since { query += " AND v.last_message_at >= \(bind: since)" }
+        if let cursor = filter.after {
+            let updated = Self.storedKey("updated_at", of: "conversations", id: cursor.id, near: cursor.updatedAt)
+            let tail: SQLQueryString = """
+                (v.updated_at < \(updated) OR (v.updated_at = \(updated) AND v.id < \(bind: cursor.id)))
+                """
+            if let last = cursor.lastMessageAt {
+                let stored = Self.storedKey("last_message_at", of: "conversations", id: cursor.id, near: last)
+                query += """
+                     AND (v.last_message_at IS NULL OR v.last_message_at < \(stored) \
+                    OR (v.last_message_at = \(stored) AND \(tail)))
+                    """
+            } else {
+                query += " AND v.last_message_at IS NULL AND \(tail)"
+            }
+        }
+        query += """
+             ORDER BY v.last_message_at DESC NULLS LAST, v.updated_at DESC, v.id DESC \
+            LIMIT \(unsafeRaw: String(max(0, filter.limit)))
+            """
+        return try await driver.read { sql in
+            try await sql.raw(query).all().map { row in
                 ConversationRecord(
                     conversation: Conversation(
                         id: try row.uuid("id"),
@@ -78,14 +98,31 @@ extension SQLStore: MessageReadStore {
         }
     }
 
-    package func contacts(unitId: UUID, limit: Int) async throws -> [Contact] {
-        try await driver.read { sql in
-            try await sql.raw("""
-                SELECT \(unsafeRaw: Self.contactColumns) FROM contacts WHERE unit_id = \(bind: unitId)
-                ORDER BY updated_at DESC, id DESC
-                LIMIT \(unsafeRaw: String(max(0, limit)))
-                """).all().map { try Self.contact(from: $0, prefix: "") }
+    package func contacts(_ filter: ContactFilter) async throws -> [Contact] {
+        var query: SQLQueryString = """
+            SELECT \(unsafeRaw: Self.contactColumns) FROM contacts WHERE unit_id = \(bind: filter.unitId)
+            """
+        if let phone = filter.phone { query += " AND phone = \(bind: phone)" }
+        if let optedOut = filter.optedOut { query += " AND opted_out = \(bind: optedOut)" }
+        if let since = filter.since { query += " AND updated_at >= \(bind: since)" }
+        if let cursor = filter.after {
+            let updated = Self.storedKey("updated_at", of: "contacts", id: cursor.id, near: cursor.updatedAt)
+            query += " AND (updated_at < \(updated) OR (updated_at = \(updated) AND id < \(bind: cursor.id)))"
         }
+        query += " ORDER BY updated_at DESC, id DESC LIMIT \(unsafeRaw: String(max(0, filter.limit)))"
+        return try await driver.read { sql in
+            try await sql.raw(query).all().map { try Self.contact(from: $0, prefix: "") }
+        }
+    }
+
+    /// A cursor row's `column` as stored, while it is still the value the cursor holds (within a
+    /// millisecond: a date that went through a driver is not always the stored value bit for bit,
+    /// see `beyond`); the cursor's own value once the row has changed (it moved up the list) or is gone.
+    static func storedKey(_ column: String, of table: String, id: UUID, near value: Date) -> SQLQueryString {
+        """
+        COALESCE((SELECT k.\(unsafeRaw: column) FROM \(unsafeRaw: table) k WHERE k.id = \(bind: id) \
+        AND k.\(unsafeRaw: column) BETWEEN \(bind: value - 0.001) AND \(bind: value + 0.001)), \(bind: value))
+        """
     }
 
     /// Rows strictly past `cursor` in the stored order (`comparison` is "<" for before, ">" for after).

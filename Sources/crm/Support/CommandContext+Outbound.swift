@@ -27,7 +27,7 @@ extension CommandContext {
     }
 
     /// Opens a unit's provider adapter from its stored connection, as `crm send` does.
-    private func providerFactory(maxConnections: Int) -> OutboundWorker.ProviderFactory {
+    func providerFactory(maxConnections: Int) -> OutboundWorker.ProviderFactory {
         let store = self.store
         // Read and decoded once, like the webhook ingestion's; a missing key fails only the units that need it.
         let box = Result { try SecretBox.fromEnvironment() }

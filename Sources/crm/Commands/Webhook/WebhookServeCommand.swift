@@ -36,8 +36,9 @@ struct WebhookServeCommand: AsyncParsableCommand {
             for the next listener.
 
             With --enable-api (or CRM_ENABLE_API=1) the listener also serves the HTTP API on the same \
-            port: POST /admin/login, /admin/refresh, /admin/logout, and POST/GET /messages behind a bearer \
-            token (docs/api.md). It needs JWT_ACCESS_SECRET, at least 32 bytes, to sign access tokens.
+            port: POST /admin/login, /admin/refresh, /admin/logout, and behind a bearer token /messages, \
+            /conversations, /contacts, /units/<id>/whatsapp/*, /units and /users (docs/api.md). It needs \
+            JWT_ACCESS_SECRET, at least 32 bytes, to sign access tokens.
             """,
         aliases: []
     )
