@@ -15,6 +15,14 @@ final class SignalWatcher: @unchecked Sendable {
     private let continuation: AsyncStream<Int32>.Continuation
     private let flag = Flag()
 
+    /// A value behind a lock.
+    private final class NSLockedValue<Value>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Value
+        init(_ value: Value) { self.value = value }
+        func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
+    }
+
     /// Set from the signal queue, read by polling loops.
     private final class Flag: @unchecked Sendable {
         private let lock = NSLock()
@@ -22,6 +30,11 @@ final class SignalWatcher: @unchecked Sendable {
         var isSet: Bool { lock.withLock { value } }
         func set() { lock.withLock { value = true } }
     }
+
+    /// How many watchers are listening now: `crm console` leaves Ctrl-C to a command that watches it.
+    static var activeCount: Int { active.withLock { $0 } }
+    private static let active = NSLockedValue(0)
+    private let stopped = NSLockedValue(false)
 
     /// Whether a watched signal has arrived (for loops that poll rather than await `next()`).
     var hasSignalled: Bool { flag.isSet }
@@ -53,6 +66,7 @@ final class SignalWatcher: @unchecked Sendable {
             sources.append(source)
         }
         self.sources = sources
+        Self.active.withLock { $0 += 1 }
     }
 
     /// Waits for the next signal (or returns at once after `stop()`); the signal's number.
@@ -62,8 +76,16 @@ final class SignalWatcher: @unchecked Sendable {
         return await iterator.next()
     }
 
+    /// A watcher dropped without `stop()` (its command threw) stops then.
+    deinit { stop() }
+
     /// Stops watching; the signals get their default handlers back.
     func stop() {
+        let wasStopped = stopped.withLock { stopped in
+            defer { stopped = true }
+            return stopped
+        }
+        if !wasStopped { Self.active.withLock { $0 -= 1 } }
         for source in sources { source.cancel() }
         continuation.finish()
     }
