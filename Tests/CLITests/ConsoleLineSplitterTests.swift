@@ -31,12 +31,16 @@ struct ConsoleLineSplitterTests {
         }
     }
 
-    @Test("for completion: the words before the cursor and the word being typed, open quotes allowed")
-    func forCompletion() {
-        #expect(ConsoleLineSplitter.splitForCompletion("units sh") == (["units"], "sh"))
-        #expect(ConsoleLineSplitter.splitForCompletion("units show ") == (["units", "show"], ""))
-        #expect(ConsoleLineSplitter.splitForCompletion("") == ([], ""))
-        #expect(ConsoleLineSplitter.splitForCompletion("units create \"Loja C") == (["units", "create"], "Loja C"))
+    @Test("for completion: the words before the cursor and the word being typed, open quotes allowed", arguments: [
+        ("units sh", ["units"], "sh"),
+        ("units show ", ["units", "show"], ""),
+        ("", [], ""),
+        ("units create \"Loja C", ["units", "create"], "Loja C"),
+    ])
+    func forCompletion(line: String, words: [String], partial: String) {
+        let split = ConsoleLineSplitter.splitForCompletion(line)
+        #expect(split.words == words)
+        #expect(split.partial == partial)
     }
 
     @Test("history keeps ordinary lines, not those with a secret or a leading blank")
