@@ -1,4 +1,5 @@
 import CRMCore
+import CRMStore
 import Foundation
 
 /// One console session on an open database: at a terminal, a prompt with line editing; on a

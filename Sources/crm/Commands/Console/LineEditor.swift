@@ -65,9 +65,11 @@ final class LineEditor: @unchecked Sendable {
                 Self.received = .endOfInput
             } else if descriptors[1].revents & Int16(POLLIN) != 0 {
                 interrupts.drain()
+                // "^C" where the line ends, before readline leaves bracketed paste (which returns the cursor).
+                FileHandle.standardOutput.write(Data("^C".utf8))
                 crm_rl_cancel_line()
                 rl_callback_handler_remove()
-                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                FileHandle.standardOutput.write(Data("\n".utf8))
                 Self.received = .interrupted
             } else if descriptors[0].revents & Int16(POLLIN) != 0 {
                 rl_callback_read_char()
