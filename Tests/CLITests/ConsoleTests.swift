@@ -80,7 +80,7 @@ struct ConsoleTests {
         #expect(try await second.waitFor("[exit ").contains("[exit 0]"))
     }
 
-    @Test("an error prints one line and the console goes on; Ctrl-C drops the line; console does not nest")
+    @Test("an error prints one line and the console goes on; Ctrl-C drops the line or stops a tail; console does not nest")
     func errorsAndInterrupts() async throws {
         let f = try await CLIFixture.make(.sqlite)
         let terminal = try await console(f)
@@ -93,6 +93,9 @@ struct ConsoleTests {
         try terminal.type("units delete loja-nova", enter: false)
         try terminal.press("C-c")
         try await terminal.waitFor("crm> units delete loja-nova^C")
+        try terminal.type("messages tail --unit loja-nova")
+        try await terminal.waitFor("following the messages of loja-nova")
+        try terminal.press("C-c")  // stops the tail, not the console: the next line runs
         try terminal.type("console")
         try await terminal.waitFor("in the console already")
         try terminal.type("webhook serve")

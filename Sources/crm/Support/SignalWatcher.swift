@@ -31,10 +31,17 @@ final class SignalWatcher: @unchecked Sendable {
         func set() { lock.withLock { value = true } }
     }
 
-    /// How many watchers are listening now: `crm console` leaves Ctrl-C to a command that watches it.
-    static var activeCount: Int { active.withLock { $0 } }
-    private static let active = NSLockedValue(0)
+    /// The watchers listening now, by signal: `crm console`, whose own dispatch source receives
+    /// Ctrl-C (libdispatch gives a signal to one source), hands it to them with `deliver`.
+    private static let active = NSLockedValue<[ObjectIdentifier: (signals: [Int32], notify: @Sendable (Int32) -> Void)]>([:])
     private let stopped = NSLockedValue(false)
+
+    /// Gives `number` to every active watcher of it; false when none watches it.
+    static func deliver(_ number: Int32) -> Bool {
+        let watchers = active.withLock { $0.values.filter { $0.signals.contains(number) } }
+        for watcher in watchers { watcher.notify(number) }
+        return !watchers.isEmpty
+    }
 
     /// Whether a watched signal has arrived (for loops that poll rather than await `next()`).
     var hasSignalled: Bool { flag.isSet }
@@ -54,7 +61,10 @@ final class SignalWatcher: @unchecked Sendable {
         let queue = DispatchQueue(label: "crm.signals")
         var sources: [any DispatchSourceSignal] = []
         for number in signals {
-            signal(number, SIG_IGN)  // the dispatch source receives it instead of the default handler
+            // The dispatch source receives it instead of the default handler. A handler already there
+            // is libdispatch's, for another source (`crm console`'s): replacing it would lose the signal.
+            let previous = signal(number, SIG_IGN)
+            if previous != nil { signal(number, previous) }
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             let continuation = self.continuation
             let flag = self.flag
@@ -66,7 +76,13 @@ final class SignalWatcher: @unchecked Sendable {
             sources.append(source)
         }
         self.sources = sources
-        Self.active.withLock { $0 += 1 }
+        let (flag, continuation) = (self.flag, self.continuation)
+        Self.active.withLock {
+            $0[ObjectIdentifier(self)] = (signals, { number in
+                flag.set()
+                continuation.yield(number)
+            })
+        }
     }
 
     /// Waits for the next signal (or returns at once after `stop()`); the signal's number.
@@ -85,7 +101,7 @@ final class SignalWatcher: @unchecked Sendable {
             defer { stopped = true }
             return stopped
         }
-        if !wasStopped { Self.active.withLock { $0 -= 1 } }
+        if !wasStopped { Self.active.withLock { $0[ObjectIdentifier(self)] = nil } }
         for source in sources { source.cancel() }
         continuation.finish()
     }

@@ -56,8 +56,9 @@ final class ConsoleInterrupts: @unchecked Sendable {
     private func interrupted() {
         var byte: UInt8 = 3
         _ = write(wakeUpWriter, &byte, 1)
-        lock.withLock {
-            if SignalWatcher.activeCount == 0 { running?.cancel() }
-        }
+        let task = lock.withLock { running }
+        guard let task else { return }
+        // A command that watches Ctrl-C stops as it would in a shell; any other is cancelled.
+        if !SignalWatcher.deliver(SIGINT) { task.cancel() }
     }
 }
