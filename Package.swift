@@ -105,7 +105,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // The executable: commands and terminal output.
+        // GNU readline for `crm console` (line editing, history, completion): a system library.
+        .systemLibrary(name: "CReadline", path: "Sources/CReadline", providers: [.apt(["libreadline-dev"]), .brew(["readline"])]),
+
         // The webhook listener (and, later, the HTTP API): Hummingbird over CRMCore's use cases.
         .target(
             name: "CRMServer",
@@ -124,10 +126,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The executable: commands and terminal output.
         .executableTarget(
             name: "crm",
             dependencies: [
-                "CRMCore", "CRMStore", "CRMProviders", "CRMServer", "CRMSimulator", "CRMImport", "QRCode",
+                "CRMCore", "CRMStore", "CRMProviders", "CRMServer", "CRMSimulator", "CRMImport", "QRCode", "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -173,13 +173,13 @@ _crm() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    demo|units|users|whatsapp|send|messages|conversations|contacts|campaigns|webhook|serve|stats|doctor|db|qr|simulator|help)
+    demo|units|users|whatsapp|send|messages|conversations|contacts|campaigns|webhook|serve|stats|doctor|db|qr|console|simulator|help)
         # Offer subcommand argument completions
         "_crm_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'demo units users whatsapp send messages conversations contacts campaigns webhook serve stats doctor db qr simulator help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'demo units users whatsapp send messages conversations contacts campaigns webhook serve stats doctor db qr console simulator help' -- "${cur}"))
         ;;
     esac
 }
@@ -1423,6 +1423,21 @@ _crm_qr() {
         return
         ;;
     '--scale')
+        return
+        ;;
+    esac
+}
+
+_crm_console() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--database)
+    __crm_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--database')
         return
         ;;
     esac

@@ -25,7 +25,7 @@ struct CRM: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, UnitsCommand.self, UsersCommand.self, WhatsAppCommand.self, SendCommand.self, MessagesCommand.self, ConversationsCommand.self,
             ContactsCommand.self, CampaignsCommand.self, WebhookCommand.self, ServeCommand.self, StatsCommand.self, DoctorCommand.self,
-            DatabaseCommand.self, QRCommand.self,
+            DatabaseCommand.self, QRCommand.self, ConsoleCommand.self,
             SimulatorCommand.self,
         ]
     )

@@ -35,6 +35,11 @@ package final class TerminalSession {
         if enter { try tmux(["send-keys", "-t", name, "Enter"]) }
     }
 
+    /// Presses keys by tmux's names: "Tab", "Up", "Enter", "C-c", "C-d".
+    package func press(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", name] + keys)
+    }
+
     package func screen() throws -> String {
         try tmux(["capture-pane", "-p", "-t", name])
     }

@@ -27,6 +27,9 @@ struct CommandContext {
         _ databaseOptions: DatabaseOptions, _ outputOptions: OutputOptions, schema: SchemaPolicy = .current,
         noticesAsLog: Bool = false, poolSize: Int? = nil, _ body: (CommandContext) async throws -> T
     ) async throws -> T {
+        if let session = Self.session {
+            return try await session.run(databaseOptions, outputOptions, schema: schema, noticesAsLog: noticesAsLog, body)
+        }
         let choice = try DatabaseResolver.resolve(databaseOptions.database)
         let database = try await CRMDatabase.open(
             choice.location, createFolder: choice.isDefault, poolSize: poolSize, logger: Log.logger
@@ -45,7 +48,7 @@ struct CommandContext {
         }
     }
 
-    private func ensureCurrentSchema() async throws {
+    func ensureCurrentSchema() async throws {
         let states = try await database.migrator.status()
         if let newer = states.first(where: \.unknownToThisBinary) {
             throw CRMError.configuration(

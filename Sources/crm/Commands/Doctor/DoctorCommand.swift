@@ -29,7 +29,8 @@ struct DoctorCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let checks = await DoctorChecks(databaseOption: databaseOptions.database).run()
+        // In the console, the session's database unless another is named.
+        let checks = await DoctorChecks(databaseOption: databaseOptions.database ?? CommandContext.session?.option).run()
         let healthy = !checks.contains { $0.status == .failed }
         try outputOptions.output.emit(Report(healthy: healthy, checks: checks)) {
             let marks: [DoctorCheck.Status: String] = [.ok: "ok     ", .warning: "warning", .failed: "FAILED ", .skipped: "skipped"]
