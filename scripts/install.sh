@@ -21,7 +21,7 @@
 # machine, 77 the prefix is not writable (use sudo, or --prefix ~/.local).
 set -euo pipefail
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 fail() { echo "install.sh: $2" >&2; exit "$1"; }
 
 prefix=/usr/local
