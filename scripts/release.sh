@@ -83,9 +83,15 @@ for shell in bash zsh fish; do
     chmod 0644 "$root/$target"
 done
 
-# The page's date is the commit's, so that the same commit gives the same page.
+# generate-manual runs `TOOL --experimental-dump-help` and drops every non-ASCII character it
+# writes (swift-argument-parser 1.8: "São Paulo" became "So Paulo", "sent → read" "sent  read").
+# So it is given a TOOL that prints the binary's dump transliterated to ASCII ("Sao Paulo",
+# "sent -> read"): the same JSON otherwise. The page's date is the commit's: one commit, one page.
+printf '#!/bin/sh\n"%s" --experimental-dump-help | LC_ALL=C.UTF-8 iconv -f UTF-8 -t ASCII//TRANSLIT\n' \
+    "$root/bin/crm" > "$stage/crm-help-ascii"
+chmod +x "$stage/crm-help-ascii"
 page_date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
-"$generate_manual" "$root/bin/crm" --date "$page_date" --output-directory "$root/share/man/man1"
+"$generate_manual" "$stage/crm-help-ascii" --date "$page_date" --output-directory "$root/share/man/man1"
 [ -s "$root/share/man/man1/crm.1" ] || { echo "release.sh: generate-manual wrote no crm.1" >&2; exit 70; }
 chmod 0644 "$root/share/man/man1/crm.1"
 
