@@ -64,7 +64,7 @@ grep -q '^USAGE: crm <subcommand>' "$scratch/help" || fail "crm --help has no us
 grep -q 'demo' "$scratch/help" || fail "crm --help does not list demo"
 "${bare[@]}" "$crm" demo > "$scratch/demo.txt" || { cat "$scratch/demo.txt"; fail "crm demo failed"; }
 grep -q 'Message sent → delivered → read' "$scratch/demo.txt" || { cat "$scratch/demo.txt"; fail "crm demo did not send and read"; }
-"${bare[@]}" "$crm" demo --json > "$scratch/demo.json" || fail "crm demo --json failed"
+"${bare[@]}" "$crm" demo --json > "$scratch/demo.json" 2> "$scratch/demo.err" || { cat "$scratch/demo.err"; fail "crm demo --json failed"; }
 python3 - "$scratch/demo.json" <<'PY' || fail "crm demo --json did not pair, send and receive (its JSON above)"
 import json, sys
 demo = json.load(open(sys.argv[1]))
@@ -109,7 +109,7 @@ cmp -s "$scratch/first" "$scratch/second" || fail "the prefix differs after a se
 [ "$("${bare[@]}" "$prefix/bin/crm" --version)" = "$version" ] || fail "the installed crm does not run"
 man_path=$("${bare[@]}" MANPATH="$prefix/share/man" man -w crm) || fail "man does not find crm under $prefix/share/man"
 [ "$man_path" = "$prefix/share/man/man1/crm.1" ] || fail "man -w crm found $man_path"
-bash -c 'source "$1" && complete -p crm' _ "$prefix/share/bash-completion/completions/crm" | grep -q 'complete -F' ||
+bash -c 'source "$1" && complete -p crm' _ "$prefix/share/bash-completion/completions/crm" | grep -q -- '-F _crm crm$' ||
     fail "bash does not load the installed completion"
 if command -v zsh >/dev/null; then zsh -n "$prefix/share/zsh/site-functions/_crm" || fail "zsh cannot parse _crm"; fi
 if command -v fish >/dev/null; then fish -n "$prefix/share/fish/vendor_completions.d/crm.fish" || fail "fish cannot parse crm.fish"; fi
