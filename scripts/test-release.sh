@@ -21,6 +21,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '\n-- %s\n' "$*"; }
 
 started=$(date +%s)
+out=
 if [ -z "${ARCHIVE:-}" ]; then
     out=$(mktemp -d)
     CRM_RELEASE_DIR=$out scripts/release.sh
@@ -32,7 +33,7 @@ archive_name=$(basename "$ARCHIVE")
 version=${BASH_REMATCH[1]}
 
 scratch=$(mktemp -d)
-trap 'rm -rf "$scratch"' EXIT
+trap 'rm -rf "$scratch" ${out:+"$out"}' EXIT   # and the archive, when this script built it
 bare=(env -i "HOME=$scratch/home" PATH=/usr/bin:/bin LANG=C.UTF-8 "TMPDIR=$scratch/tmp")
 mkdir -p "$scratch/home" "$scratch/tmp"
 
