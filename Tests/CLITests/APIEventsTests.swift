@@ -46,6 +46,8 @@ struct APIEventsTests {
         try await APIFixture.with(.sqlite, connect: true) { f in
             let token = try await f.token("admin@loja.example")
             let first = EventStreamClient.open(f.listener.baseURL + "/events", token: token)
+            // Subscribed (its starting point fixed) once the status line is in: only then the message.
+            #expect(try await first.waitForStatus() == 200)
             _ = try #require(await f.outbound.pairing.simulator.inbound(instance: "crm-loja", from: Self.contact, text: "primeira"))
             let seen = try #require(try await first.first { $0.type == "message.created" })
             first.close()
