@@ -76,9 +76,9 @@ struct MessagesCommandTests {
         }
         // Not a terminal and no $COLUMNS: nothing wraps, bodies are cut at 100 columns.
         let result = try await m.f.cli.run(["messages", "list", "--unit", "loja", "--database", m.f.databaseURL], environment: ["COLUMNS": ""])
-        #expect(result.status == 0, "\(result)")
+        try #require(result.status == 0, "\(result)")
         let lines = result.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 7)  // header and six messages
+        try #require(lines.count == 7, "\(result.stdout)")  // header and six messages (indexed below)
         #expect(lines[0].hasPrefix("TIME") && lines[0].contains("BODY") && lines[0].hasSuffix("ID"))
         #expect(lines[1].contains("+5511998765432 Maria Silva") && lines[1].contains("palavra palavra") && lines[1].contains("…"))
         #expect(!lines[1].contains("FIM"))
