@@ -72,7 +72,7 @@ struct EvolutionClientTests {
         let base = try #require(await simulator.baseURL)
         var request = HTTPClientRequest(url: "\(base)/instance/connect/\(instance)")
         request.headers.add(name: "apikey", value: apiKey)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 20)
         return try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
     }

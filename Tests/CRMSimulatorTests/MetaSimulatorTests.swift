@@ -62,7 +62,8 @@ struct MetaHarness {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        // Longer than the harness's 30 s webhook timeout: provisioning waits for Meta's handshake.
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
         let buffer = try await response.body.collect(upTo: 4 << 20)
         return SimulatorHarness.Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
     }
