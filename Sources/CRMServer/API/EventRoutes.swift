@@ -40,7 +40,8 @@ struct EventRoutes {
             while ContinuousClock.now < ends, !Task.isCancelled, !Task.isShuttingDownGracefully {
                 let events = try await feed.poll(&subscription, unitIds: unitIds, campaigns: campaigns)
                 if !events.isEmpty {
-                    try await writer.write(ByteBuffer(string: events.map { Self.frame($0, cursor: subscription.cursor) }.joined()))
+                    let encoder = APIJSON.encoder()
+                    try await writer.write(ByteBuffer(string: events.map { Self.frame($0, cursor: subscription.cursor, encoder: encoder) }.joined()))
                     quiet = ContinuousClock.now
                 } else if ContinuousClock.now - quiet >= Self.heartbeat {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
@@ -57,12 +58,12 @@ struct EventRoutes {
     }
 
     /// One SSE frame; its id is the feed's cursor after it (what a reconnecting client hands back).
-    static func frame(_ event: LiveEvent, cursor: Date) -> String {
+    static func frame(_ event: LiveEvent, cursor: Date, encoder: JSONEncoder) -> String {
         var data: [String: LiveEventValue] = event.fields
         data["unitId"] = .text(event.unitId.uuidString.lowercased())
         data["id"] = .text(event.subjectId.uuidString.lowercased())
-        data["at"] = .text(ISO8601DateFormatter().string(from: event.changedAt))
-        let json = (try? APIJSON.encoder().encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        data["at"] = .text(event.changedAt.ISO8601Format())
+        let json = (try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         let id = LiveEventCursor.text(event.kind == .campaignProgress ? cursor : min(cursor, event.changedAt))
         return "id: \(id)\nevent: \(event.kind.rawValue)\ndata: \(json)\n\n"
     }
