@@ -18,7 +18,11 @@ package final class TerminalSession {
     package init(command: String, environment: [String: String]) throws {
         let assignments = environment.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         // The pane stays open after the command ends, so that its last screen and exit code can be read.
-        let script = "env \(assignments) \(command); echo \"[exit $?]\"; sleep 30"
+        // The server ends itself after 15 minutes: `deinit` kills it, but a test process that is
+        // killed runs no deinit, and its console would wait at the prompt forever. (The killer is
+        // an asynchronous list of a non-interactive shell, so it ignores the Ctrl-C a test sends.)
+        let killer = "(sleep 900; tmux -L \(socket) kill-server) >/dev/null 2>&1 &"
+        let script = "\(killer) env \(assignments) \(command); echo \"[exit $?]\"; sleep 30"
         // The tmux server forked here would hold a captured pipe open forever: give it no pipe at all.
         try tmux(["new-session", "-d", "-s", name, "-x", "\(Self.columns)", "-y", "\(Self.rows)", script], capture: false)
         // tmux moves a cleared screen into the scrollback: off, so that `transcript()` shows what a
