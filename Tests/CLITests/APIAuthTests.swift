@@ -63,9 +63,17 @@ struct APIAuthTests {
                 expired = try await f.request(.GET, "/messages", token: token)
             }
             #expect(expired.status == 401 && expired.code == "token_expired", "\(expired)")
+            let refreshed = Date()
             let renewed = try await f.request(.POST, "/admin/refresh", json: ["refreshToken": refresh])
             #expect(renewed.status == 200, "\(renewed)")
-            #expect(try await f.request(.GET, "/messages", token: renewed.json["accessToken"] as? String).status == 200)
+            let reply = try await f.request(.GET, "/messages", token: renewed.json["accessToken"] as? String)
+            // The new token lives 2 s too (1 s at least: JWT times are whole seconds): on a loaded machine
+            // it may legitimately have expired already.
+            if reply.code == "token_expired" {
+                #expect(Date().timeIntervalSince(refreshed) >= 1, "a token fresh from /admin/refresh was refused as expired")
+            } else {
+                #expect(reply.status == 200, "\(reply)")
+            }
         }
     }
 

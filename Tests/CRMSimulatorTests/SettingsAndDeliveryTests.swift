@@ -57,10 +57,10 @@ import Testing
     }
 
     @Test func failedDeliveriesAreRetried() async throws {
-        try await SimulatorHarness.with { h in
+        try await SimulatorHarness.with(webhookRetry: WebhookRetryPolicy(maxAttempts: 3, firstBackoffMs: 20, timeoutMs: 15_000)) { h in
             await h.collector.setAnswerStatus(.internalServerError)
             try await h.createInstance("unit-acme")
-            // Harness policy: 3 attempts, 20 ms then 40 ms apart.
+            // 3 attempts, 20 ms then 40 ms apart.
             #expect(try await h.collector.waitFor("qrcode.updated", count: 3).count == 3)
             try await Task.sleep(for: .milliseconds(150))
             #expect(await h.collector.received.count == 3)

@@ -29,15 +29,17 @@ struct SimulatorHarness {
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    /// Starts both servers, runs `body`, and stops them whatever happens.
+    /// Starts both servers, runs `body`, and stops them whatever happens. The default webhook
+    /// retries are patient: on a loaded machine the collector may answer a burst slowly.
     static func with(
         settings: SimulatorSettings = SimulatorSettings(),
+        webhookRetry: WebhookRetryPolicy = WebhookRetryPolicy(maxAttempts: 5, firstBackoffMs: 50, timeoutMs: 30_000),
         _ body: (SimulatorHarness) async throws -> Void
     ) async throws {
         let collector = WebhookCollector()
         try await collector.start()
         let simulator = EvolutionSimulator(configuration: .init(
-            apiKey: apiKey, settings: settings, webhookRetry: WebhookRetryPolicy(maxAttempts: 3, firstBackoffMs: 20, timeoutMs: 15_000)
+            apiKey: apiKey, settings: settings, webhookRetry: webhookRetry
         ), logger: quietLogger)
         let port = try await simulator.start()
         let harness = SimulatorHarness(simulator: simulator, collector: collector, baseURL: "http://127.0.0.1:\(port)")

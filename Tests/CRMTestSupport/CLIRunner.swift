@@ -92,8 +92,12 @@ package struct CLIRunner: Sendable {
             stdin: .pipe, stdout: .pipe, stderr: .pipe
         )
         try process.writeAndCloseInput(Data((stdin ?? "").utf8))
+        // SIGTERM at the timeout, SIGKILL ten seconds later: a command whose clean stop itself
+        // hangs must not hang the test that ran it.
         let killer = DispatchWorkItem { process.terminate() }
+        let hardKiller = DispatchWorkItem { process.send(SIGKILL) }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout + 10, execute: hardKiller)
         // Read both pipes to the end before waiting, so that a full pipe never blocks the child.
         // stderr is read on a thread of its own, never on Dispatch's global queue: its few threads
         // are also Swift concurrency's cooperative pool, which blocking reads would starve.
@@ -107,6 +111,7 @@ package struct CLIRunner: Sendable {
         errorsRead.wait()
         let status = process.waitUntilExit()
         killer.cancel()
+        hardKiller.cancel()
         return Result(
             status: status, stdout: String(decoding: outData, as: UTF8.self),
             stderr: String(decoding: errData, as: UTF8.self), seconds: Date().timeIntervalSince(started)

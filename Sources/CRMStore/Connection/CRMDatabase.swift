@@ -6,10 +6,15 @@ import Logging
 package final class CRMDatabase: Sendable {
     package let location: DatabaseLocation
     let driver: any DatabaseDriver
+    private let logger: Logger
 
-    private init(location: DatabaseLocation, driver: any DatabaseDriver) {
+    /// How long `close` waits for the driver before it gives up and says so.
+    static let closeLimit: Duration = .seconds(20)
+
+    private init(location: DatabaseLocation, driver: any DatabaseDriver, logger: Logger) {
         self.location = location
         self.driver = driver
+        self.logger = logger
     }
 
     /// Opens the database. `createFolder` lets crm create the parent folder of a SQLite file
@@ -32,7 +37,7 @@ package final class CRMDatabase: Sendable {
                 driver = try await PostgresDriver.connect(settings, logger: logger)
             }
         }
-        return CRMDatabase(location: location, driver: driver)
+        return CRMDatabase(location: location, driver: driver, logger: logger)
     }
 
     /// How many connections may run statements at once: the pool's size, or 1.
@@ -43,9 +48,17 @@ package final class CRMDatabase: Sendable {
 
     /// Closes the connections, also from a cancelled task (Ctrl-C in `crm demo`): the drivers'
     /// close gives up at once when its task is cancelled, which would leave SQLite's connection open.
+    /// Waits `closeLimit` at most: a driver whose close never ends (a test run hung with no
+    /// connection left open) is logged and left behind, so that a listener still stops.
     package func close() async {
         let driver = self.driver
-        await Task { await driver.close() }.value
+        let closing = Task { await driver.close() }
+        if await !closing.finishes(within: Self.closeLimit) {
+            logger.error(
+                "The database did not close within \(Self.closeLimit.components.seconds) s; going on without waiting for it.",
+                metadata: ["driver": "\(type(of: driver))"]
+            )
+        }
     }
 }
 
