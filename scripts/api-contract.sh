@@ -110,7 +110,7 @@ check_database() {  # label url
     curl -sf -X POST "$api/units/$unit/whatsapp/connect" -H "Authorization: Bearer $root" >/dev/null ||
         fail "$label: POST /units/{unitId}/whatsapp/connect failed"
     curl -sf -X POST "$EVOLUTION_API_URL/_simulator/instances/crm-loja/scan" >/dev/null || fail "$label: the simulated scan failed"
-    for _ in $(seq 1 50); do
+    for _ in $(seq 1 150); do
         curl -sf "$api/units/$unit/whatsapp/status" -H "Authorization: Bearer $root" | grep -q '"state":"connected"' && break
         sleep 0.2
     done
