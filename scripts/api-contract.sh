@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # docs/openapi.yaml against a live listener: schemathesis (PyPI) sends generated requests to every
 # operation of the spec, once with a super_admin's token and once with an agent's, and fails on any
-# 5xx answer (not_a_server_error) or any answer that breaks the spec's schemas
-# (response_schema_conformance). .ci/run runs it after the tests.
+# 5xx answer (not_a_server_error), any answer that breaks the spec's schema for its status
+# (response_schema_conformance), a status or a content type the spec does not list for the
+# operation (status_code_conformance, content_type_conformance). .ci/run runs it after the tests.
 #
 #   scripts/api-contract.sh                       # SQLite; and PostgreSQL when CRM_TEST_POSTGRES_URL is set
-#   CRM=.build/release/crm EXAMPLES=50 scripts/api-contract.sh
+#   CRM=.build/release/crm EXAMPLES=200 scripts/api-contract.sh   # a given binary, more examples
 #
 # Each database gets a scratch database, one unit ("Loja"), a super_admin and an agent (with
 # `crm units create` and `crm users create`, as an operator would), a listener with the API on a
-# free loopback port, and tokens from POST /admin/login. Bounded in time: EXAMPLES (default 25)
+# free loopback port, and tokens from POST /admin/login. Bounded in time: EXAMPLES (default 50)
 # examples per operation, no stateful phase. Left out: GET /events (a stream that lasts as long
 # as the token; the tests in Tests/CLITests/APIEventsTests.swift cover it).
 # Needs: python3 with schemathesis (`python3 -m pip install schemathesis`), curl.
@@ -19,7 +20,7 @@ cd "$(dirname "$0")/.."
 fail() { echo "FAIL: $*" >&2; exit 1; }
 step() { printf '\n-- %s\n' "$*"; }
 
-examples=${EXAMPLES:-25}
+examples=${EXAMPLES:-50}
 command -v schemathesis >/dev/null || fail "schemathesis is not installed: python3 -m pip install schemathesis"
 if [ -z "${CRM:-}" ]; then
     swift build --product crm >/dev/null
@@ -64,7 +65,7 @@ fuzz() {  # label token unitId [userId] [schemathesis options...]
     # The coverage phase is left out: schemathesis 4.32 fails in it on Python 3.11.7 (an AST
     # recursion SystemError inside hypothesis), not on anything the listener answers.
     schemathesis --config-file "$work/schemathesis.toml" --no-color run docs/openapi.yaml --url "http://127.0.0.1:$port" \
-        -H "Authorization: Bearer $token" --checks not_a_server_error,response_schema_conformance \
+        -H "Authorization: Bearer $token" --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
         --max-examples "$examples" --phases examples,fuzzing --exclude-path /events --request-timeout 20 \
         --generation-deterministic --workers 2 "$@"
 }
