@@ -161,7 +161,10 @@ let package = Package(
         .testTarget(name: "CRMImportTests", dependencies: ["CRMImport", "CRMCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CRMServerTests",
-            dependencies: ["CRMServer", "CRMCore", "CRMProviders", "CRMTestSupport", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CRMServer", "CRMCore", "CRMProviders", "CRMStore", "CRMTestSupport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
