@@ -121,6 +121,11 @@ struct APICampaignsTests {
             #expect(both.status == 400 && both.code == "invalid_request", "\(both)")
             let noText = try await f.request(.POST, "/api/campaigns", json: ["name": "Aviso", "allContacts": true], token: token)
             #expect(noText.status == 400 && noText.code == "invalid_request", "\(noText)")
+            let blank = try await f.request(.POST, "/api/campaigns", json: ["name": "Aviso", "text": " \n", "allContacts": true], token: token)
+            #expect(blank.status == 422 && blank.code == "invalid_campaign", "\(blank)")
+            let nobody = try await f.request(.POST, "/api/campaigns", json: ["name": "Aviso", "text": "Oi", "allContacts": true], token: token)
+            #expect(nobody.status == 422 && ((nobody.json["error"] as? [String: Any])?["message"] as? String)?
+                .contains("has no contact with a phone number") == true, "\(nobody)")
 
             #expect(try await f.outbound.count("SELECT count(*) AS n FROM campaigns") == 0)
             #expect(try await f.outbound.count("SELECT count(*) AS n FROM campaign_recipients") == 0)

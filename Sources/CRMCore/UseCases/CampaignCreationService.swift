@@ -56,6 +56,9 @@ package struct CampaignCreationService: Sendable {
             candidates = try await store.campaignAudience(unitId: request.unit.id, phones: nil).map {
                 CampaignCreation.Candidate(phone: $0.phone, name: $0.name, variables: [:], origin: "contact \(PhoneDisplay.masked($0.phone))")
             }
+            guard !candidates.isEmpty else {
+                throw CRMError.invalidInput("Unit \(request.unit.slug) has no contact with a phone number yet: name the recipients instead.")
+            }
         case .listed(let listed, let namesFromContacts):
             candidates = listed
             let unnamed = candidates.filter { $0.name == nil }.map(\.phone)

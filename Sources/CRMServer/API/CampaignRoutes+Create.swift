@@ -52,6 +52,7 @@ extension CampaignRoutes {
         let principal = try await api.principal(of: request)
         let body = try await APIJSON.decode(CreateBody.self, from: request, limit: Self.maxCreateBodyBytes)
         let unit = try await api.unit(body.unitId, for: principal, action: .manageCampaigns)
+        guard !body.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { throw Self.invalid("The field 'text' is empty.") }
         let allContacts = body.allContacts ?? false
         guard allContacts != (body.recipients != nil) else {
             throw APIError.invalidRequest("Give the recipients: either 'recipients' (a list of {\"phone\"}) or 'allContacts': true.")
