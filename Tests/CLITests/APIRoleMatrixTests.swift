@@ -91,6 +91,17 @@ struct APIRoleMatrixTests {
         Endpoint("POST /messages", "202/409 202/404 202/404", body: { call in
             ["unitId": call.unit, "phone": APIFixture.contact, "message": "Matriz \(call.serial)"]
         }) { _ in "/messages" },
+        // Campaigns come before the WhatsApp endpoints: a dispatch needs "loja" still connected.
+        Endpoint("GET /api/campaigns", "200/200 200/404 403/404") { "/api/campaigns?unitId=\($0.unit)" },
+        Endpoint("POST /api/campaigns", "201/201 201/404 403/404", body: { call in
+            ["unitId": call.unit, "name": "Matriz \(call.serial)", "text": "Oi {{name|você}}", "recipients": [["phone": APIFixture.contact]]]
+        }) { _ in "/api/campaigns" },
+        Endpoint("GET /api/campaigns/:id", "200/200 200/404 403/404") { try await campaignPath($0) },
+        // The other unit has no connected number: the super admin's dispatch is allowed, then refused (409).
+        Endpoint("POST /api/campaigns/:id/dispatch", "202/409 202/404 403/404") { try await campaignPath($0, "dispatch") },
+        Endpoint("POST /api/campaigns/:id/pause", "200/200 200/404 403/404") { try await campaignPath($0, "pause") },
+        Endpoint("POST /api/campaigns/:id/resume", "200/200 200/404 403/404") { try await campaignPath($0, "resume", paused: true) },
+        Endpoint("POST /api/campaigns/:id/cancel", "200/200 200/404 403/404") { try await campaignPath($0, "cancel") },
         Endpoint("POST /units/:unitId/whatsapp/connect", "200/200 200/404 403/404") { "/units/\($0.unit)/whatsapp/connect" },
         Endpoint("GET /units/:unitId/whatsapp/status", "200/200 200/404 403/404") { "/units/\($0.unit)/whatsapp/status" },
         Endpoint("GET /units/:unitId/whatsapp/qrcode", "200/200 200/404 403/404") { "/units/\($0.unit)/whatsapp/qrcode" },
@@ -152,6 +163,21 @@ struct APIRoleMatrixTests {
             try await store.insertUser(user, passwordHash: "$2b$04$notarealhashnotarealhashnotarealhashnotarealhashnot")
             return user.id.uuidString.lowercased()
         }
+    }
+
+    /// A throwaway campaign of the call's unit (a draft, or paused), and the path of `action` on it.
+    static func campaignPath(_ call: Call, _ action: String? = nil, paused: Bool = false) async throws -> String {
+        let unitId = try #require(UUID(uuidString: call.unit))
+        let id = try await call.f.outbound.withStore { store in
+            let unit = try #require(try await store.unit(id: unitId))
+            let recipient = CampaignCreation.Candidate(phone: "5511977\(String(format: "%06d", call.serial))", name: nil, variables: [:], origin: "#1")
+            let created = try await CampaignCreationService(store: store).create(CampaignCreationService.Request(
+                unit: unit, name: "Matriz \(call.serial)", text: "Oi", recipients: .listed([recipient], namesFromContacts: false),
+                pacing: CampaignPacingInput(rate: "unlimited"), naming: .fields)).created.campaign
+            if paused { _ = try await store.changeCampaignStatus(id: created.id, from: [.draft], to: .paused, at: Date()) }
+            return created.id.uuidString.lowercased()
+        }
+        return "/api/campaigns/\(id)" + (action.map { "/\($0)" } ?? "")
     }
 
     /// An inbound message of the call's unit.

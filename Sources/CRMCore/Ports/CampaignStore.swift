@@ -149,6 +149,8 @@ package protocol CampaignStore: Sendable {
     func campaignAudience(unitId: UUID, phones: [String]?) async throws -> [AudienceContact]
     /// Newest first; every unit's when `unitId` is nil.
     func campaigns(unitId: UUID?, limit: Int) async throws -> [Campaign]
+    /// A page of campaigns, newest first (ties by id, descending).
+    func campaigns(_ filter: CampaignFilter) async throws -> [Campaign]
     func campaignFunnel(id: UUID) async throws -> CampaignFunnel
     /// Every running campaign, oldest first (the listener's campaign worker sends them).
     func runningCampaigns() async throws -> [Campaign]

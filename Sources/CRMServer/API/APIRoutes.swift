@@ -4,11 +4,11 @@ import Hummingbird
 import NIOPosix
 
 /// What the HTTP API reads and writes, through CRMCore's ports.
-package typealias APIStore = SessionStore & Store & MessageReadStore & SendService.SendStore & LiveEventStore
+package typealias APIStore = SessionStore & Store & MessageReadStore & SendService.SendStore & LiveEventStore & CampaignStore
 
 /// The HTTP API served beside the webhooks with `crm webhook serve --enable-api`: sign-in
 /// (`/admin/login`, `/admin/refresh`, `/admin/logout`), messages, conversations and contacts,
-/// a unit's WhatsApp connection, units and users. Every route answers errors as
+/// a unit's WhatsApp connection, units and users, campaigns. Every route answers errors as
 /// `{"error": {"code", "message"}}`; every decision on who may do what is `AccessPolicy`'s.
 package struct APIRoutes: Sendable {
     let configuration: APIConfiguration
@@ -54,6 +54,7 @@ package struct APIRoutes: Sendable {
         UnitRoutes(api: self).add(to: group)
         UserRoutes(api: self).add(to: group)
         EventRoutes(api: self).add(to: group)
+        CampaignRoutes(api: self).add(to: group)
     }
 
     /// The signed-in user a request's `Authorization: Bearer` token speaks for, checked against

@@ -159,6 +159,18 @@ extension SQLStore {
         }
     }
 
+    package func campaigns(_ filter: CampaignFilter) async throws -> [Campaign] {
+        var query: SQLQueryString = "SELECT \(unsafeRaw: Self.campaignColumns) FROM campaigns WHERE 1 = 1"
+        if let unitId = filter.unitId { query += " AND unit_id = \(bind: unitId)" }
+        if let status = filter.status { query += " AND status = \(bind: status.rawValue)" }
+        if let cursor = filter.after {
+            let created = Self.storedKey("created_at", of: "campaigns", id: cursor.id, near: cursor.createdAt)
+            query += " AND (created_at < \(created) OR (created_at = \(created) AND id < \(bind: cursor.id)))"
+        }
+        query += " ORDER BY created_at DESC, id DESC LIMIT \(unsafeRaw: String(max(0, filter.limit)))"
+        return try await driver.read { sql in try await sql.raw(query).all().map(Self.campaign(from:)) }
+    }
+
     package func runningCampaigns() async throws -> [Campaign] {
         try await driver.read { sql in
             try await sql.raw("SELECT \(unsafeRaw: Self.campaignColumns) FROM campaigns WHERE status = 'running' ORDER BY created_at, id")

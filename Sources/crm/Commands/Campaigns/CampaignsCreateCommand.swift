@@ -104,9 +104,7 @@ struct CampaignsCreateCommand: AsyncParsableCommand {
         let body = try readText()
         try await CommandContext.with(databaseOptions, outputOptions) { context in
             let unit = try await context.units.find(self.unit)
-            let provider = try await context.store.connection(unitId: unit.id)?.provider ?? .evolution
-            let pacing = try pacing(for: provider)
-            var candidates: [CampaignCreation.Candidate] = []
+            var recipients = CampaignCreationService.Recipients.allContacts
             var rejected: [Rejection] = []
             var duplicates = 0
             if let recipientsCsv {
@@ -118,21 +116,14 @@ struct CampaignsCreateCommand: AsyncParsableCommand {
                         + "out --strict to skip them. Nothing was created.")
                 }
                 duplicates = file.duplicates
-                candidates = CampaignCreation.candidates(from: file)
-            } else if allContacts {
-                candidates = try await context.store.campaignAudience(unitId: unit.id, phones: nil).map {
-                    CampaignCreation.Candidate(phone: $0.phone, name: $0.name, variables: [:], origin: "contact \(PhoneDisplay.masked($0.phone))")
-                }
-            } else {
-                candidates = try namedRecipients(unit: unit)
-                let known = try await context.store.campaignAudience(unitId: unit.id, phones: candidates.map(\.phone))
-                let names = Dictionary(known.map { ($0.phone, $0.name) }, uniquingKeysWith: { first, _ in first })
-                for index in candidates.indices { candidates[index].name = names[candidates[index].phone] ?? nil }
+                recipients = .listed(CampaignCreation.candidates(from: file), namesFromContacts: false)
+            } else if !allContacts {
+                let candidates = try namedRecipients(unit: unit)
                 duplicates = candidates.count - Set(candidates.map(\.phone)).count
+                recipients = .listed(candidates, namesFromContacts: true)
             }
-            let campaign = try CampaignCreation.prepare(
-                unitId: unit.id, name: name, text: body, candidates: candidates, pacing: pacing, at: Date())
-            let created = try await context.store.createCampaign(campaign)
+            let (created, pacing) = try await CampaignCreationService(store: context.store).create(CampaignCreationService.Request(
+                unit: unit, name: name, text: body, recipients: recipients, pacing: pacingInput, naming: .options))
             let result = Result(
                 campaign: CampaignView(created.campaign, unitSlug: unit.slug), recipients: created.recipients, optedOut: created.optedOut,
                 invalid: rejected, duplicates: duplicates, contactsCreated: created.contactsCreated)
@@ -155,24 +146,9 @@ struct CampaignsCreateCommand: AsyncParsableCommand {
         }
     }
 
-    /// The provider's safe defaults, with what was given on the command line instead.
-    func pacing(for provider: ProviderKind) throws -> CampaignPacing {
-        var pacing = CampaignPacing.defaults(for: provider)
-        if let rate { pacing.rate = try SendRate(parsing: rate) }
-        if batchSize == 0 {
-            pacing.batchSize = nil
-            pacing.batchPause = .zero
-        } else if let batchSize, let batchPause {
-            pacing.batchSize = batchSize
-            pacing.batchPause = .seconds(try DurationText.seconds(batchPause, option: "--batch-pause"))
-        }
-        if let jitter {
-            let trimmed = jitter.trimmingCharacters(in: .whitespaces)
-            pacing.jitter = trimmed == "0" || trimmed == "0s" ? .zero : .seconds(try DurationText.seconds(jitter, option: "--jitter"))
-        }
-        if let window { pacing.window = try SendWindow(parsing: window) }
-        if pacing.rate.isUnlimited { pacing.jitter = .zero }
-        return pacing
+    /// The pacing options as given (laid over the provider's defaults by `CampaignPacingInput`).
+    var pacingInput: CampaignPacingInput {
+        CampaignPacingInput(rate: rate, batchSize: batchSize, batchPause: batchPause, jitter: jitter, window: window)
     }
 
     private func namedRecipients(unit: BusinessUnit) throws -> [CampaignCreation.Candidate] {

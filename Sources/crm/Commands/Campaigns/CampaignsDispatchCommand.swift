@@ -48,23 +48,18 @@ struct CampaignsDispatchCommand: AsyncParsableCommand {
     func run() async throws {
         try await CommandContext.with(databaseOptions, outputOptions) { context in
             let (campaign, unit) = try await CampaignLookup.find(id, in: context)
-            switch campaign.status {
-            case .cancelled: throw CRMError.conflict("Campaign \(campaign.id.text) was cancelled: it cannot be sent.")
+            let control = CampaignControl(store: context.store)
+            let connection: WhatsAppConnection
+            switch try await control.readiness(of: campaign) {
             case .completed:
                 let funnel = try await context.store.campaignFunnel(id: campaign.id)
                 return try emit(campaign, unit, funnel, ending: "completed", seconds: 0, context)
-            case .draft, .running, .paused: break
-            }
-            guard let connection = try await context.store.connection(unitId: unit.id), connection.status.state == .connected else {
+            case .notConnected:
                 throw CRMError.unavailable("Unit \(unit.slug) is not connected to WhatsApp: run `crm whatsapp connect --unit \(unit.slug)` first.")
+            case .ready(let ready): connection = ready
             }
-            _ = try await context.store.changeCampaignStatus(id: campaign.id, from: CampaignStatus.dispatchable, to: .running, at: Date())
-            if detach {
-                let funnel = try await context.store.campaignFunnel(id: campaign.id)
-                var running = campaign
-                running.status = .running
-                return try emit(running, unit, funnel, ending: "detached", seconds: 0, context)
-            }
+            let (running, funnel) = try await control.start(campaign)
+            if detach { return try emit(running, unit, funnel, ending: "detached", seconds: 0, context) }
             try await dispatch(campaign, unit, connection, context)
         }
     }

@@ -16,8 +16,7 @@ struct CampaignsPauseCommand: AsyncParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() async throws {
-        try await CampaignStateChange.run(id, databaseOptions, outputOptions, from: [.running, .draft], to: .paused,
-                                          refusal: "only a running or draft campaign can be paused") { campaign in
+        try await CampaignStateChange.run(id, databaseOptions, outputOptions, .pause) { campaign, _ in
             "Paused campaign \(campaign.id.text). Resume it with crm campaigns resume \(campaign.id.text)."
         }
     }
@@ -35,8 +34,7 @@ struct CampaignsResumeCommand: AsyncParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() async throws {
-        try await CampaignStateChange.run(id, databaseOptions, outputOptions, from: [.paused], to: .running,
-                                          refusal: "only a paused campaign can be resumed") { campaign in
+        try await CampaignStateChange.run(id, databaseOptions, outputOptions, .resume) { campaign, _ in
             "Campaign \(campaign.id.text) is running: the listener (crm webhook serve) sends it, "
                 + "or send it from here with crm campaigns dispatch \(campaign.id.text)."
         }
@@ -58,22 +56,14 @@ struct CampaignsCancelCommand: AsyncParsableCommand {
     @OptionGroup var outputOptions: OutputOptions
 
     func run() async throws {
-        try await CommandContext.with(databaseOptions, outputOptions) { context in
-            let (campaign, unit) = try await CampaignLookup.find(id, in: context)
-            if !yes {
-                let confirmed = try Terminal.confirm(
-                    "Cancel campaign \"\(campaign.name)\"? Recipients not yet sent will never be.",
-                    refusal: "Not cancelling campaign \(campaign.id.text) without confirmation: pass --yes.")
-                guard confirmed else { throw CRMError(.notConfirmed, "Not cancelled: campaign \(campaign.id.text) is unchanged.") }
-            }
-            guard try await context.store.cancelCampaign(id: campaign.id, at: Date()) else {
-                throw CRMError.conflict("Campaign \(campaign.id.text) is \(campaign.status.rawValue): only a draft, running or paused campaign can be cancelled.")
-            }
-            let current = try await context.store.campaign(id: campaign.id) ?? campaign
-            let funnel = try await context.store.campaignFunnel(id: campaign.id)
-            try context.output.emit(CampaignView(current, unitSlug: unit.slug, funnel: funnel)) {
-                "Cancelled campaign \(campaign.id.text): \(funnel.sent) were sent, \(funnel.skipped) skipped."
-            }
+        try await CampaignStateChange.run(id, databaseOptions, outputOptions, .cancel) { campaign, funnel in
+            "Cancelled campaign \(campaign.id.text): \(funnel.sent) were sent, \(funnel.skipped) skipped."
+        } confirm: { campaign in
+            guard !yes else { return }
+            let confirmed = try Terminal.confirm(
+                "Cancel campaign \"\(campaign.name)\"? Recipients not yet sent will never be.",
+                refusal: "Not cancelling campaign \(campaign.id.text) without confirmation: pass --yes.")
+            guard confirmed else { throw CRMError(.notConfirmed, "Not cancelled: campaign \(campaign.id.text) is unchanged.") }
         }
     }
 }
@@ -120,20 +110,18 @@ struct CampaignsRetryCommand: AsyncParsableCommand {
     }
 }
 
-/// A status change by hand, refused with a clear reason when the campaign is not in a state it applies to.
+/// A status change by hand (`CampaignControl`'s rules), refused with a clear reason when the
+/// campaign is not in a state it applies to.
 enum CampaignStateChange {
     static func run(
-        _ id: String, _ databaseOptions: DatabaseOptions, _ outputOptions: OutputOptions, from: Set<CampaignStatus>, to status: CampaignStatus,
-        refusal: String, message: @escaping (Campaign) -> String
+        _ id: String, _ databaseOptions: DatabaseOptions, _ outputOptions: OutputOptions, _ change: CampaignControl.Change,
+        message: @escaping (Campaign, CampaignFunnel) -> String, confirm: @escaping (Campaign) throws -> Void = { _ in }
     ) async throws {
         try await CommandContext.with(databaseOptions, outputOptions) { context in
             let (campaign, unit) = try await CampaignLookup.find(id, in: context)
-            guard try await context.store.changeCampaignStatus(id: campaign.id, from: from, to: status, at: Date()) else {
-                throw CRMError.conflict("Campaign \(campaign.id.text) is \(campaign.status.rawValue): \(refusal).")
-            }
-            let current = try await context.store.campaign(id: campaign.id) ?? campaign
-            let funnel = try await context.store.campaignFunnel(id: campaign.id)
-            try context.output.emit(CampaignView(current, unitSlug: unit.slug, funnel: funnel)) { message(current) }
+            try confirm(campaign)
+            let (current, funnel) = try await CampaignControl(store: context.store).apply(change, to: campaign)
+            try context.output.emit(CampaignView(current, unitSlug: unit.slug, funnel: funnel)) { message(current, funnel) }
         }
     }
 }

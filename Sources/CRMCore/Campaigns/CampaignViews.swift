@@ -1,18 +1,16 @@
-import CRMCore
-import CRMStore
 import Foundation
 
-/// The JSON shape of a campaign's pacing. Durations in milliseconds; `rate` as written (`20/min`).
-struct PacingView: Encodable {
-    var rate: String
-    var jitterMs: Int
-    var batchSize: Int?
-    var batchPauseMs: Int
-    var window: String?
+/// The JSON shape of a campaign's pacing (`crm campaigns … --json` and the HTTP API write the same). Durations in milliseconds; `rate` as written (`20/min`).
+package struct PacingView: Encodable {
+    package var rate: String
+    package var jitterMs: Int
+    package var batchSize: Int?
+    package var batchPauseMs: Int
+    package var window: String?
 
     enum CodingKeys: String, CodingKey { case rate, jitterMs, batchSize, batchPauseMs, window }
 
-    init(_ pacing: CampaignPacing) {
+    package init(_ pacing: CampaignPacing) {
         rate = pacing.rate.description
         jitterMs = Int(pacing.jitter.seconds * 1_000)
         batchSize = pacing.batchSize
@@ -20,7 +18,7 @@ struct PacingView: Encodable {
         window = pacing.window?.description
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(rate, forKey: .rate)
         try container.encode(jitterMs, forKey: .jitterMs)
@@ -30,7 +28,7 @@ struct PacingView: Encodable {
     }
 
     /// People's text: "20/min, jitter 3s, a 5m pause after every 100, 09:00-18:00".
-    static func text(_ pacing: CampaignPacing) -> String {
+    package static func text(_ pacing: CampaignPacing) -> String {
         var parts = [pacing.rate.description]
         if pacing.jitter > .zero { parts.append("jitter \(seconds(pacing.jitter))") }
         if let size = pacing.batchSize, pacing.batchPause > .zero { parts.append("a \(seconds(pacing.batchPause)) pause after every \(size)") }
@@ -45,27 +43,27 @@ struct PacingView: Encodable {
 }
 
 /// The JSON shape of a campaign, with its funnel when asked for.
-struct CampaignView: Encodable {
-    var id: String
-    var unitId: String
-    var unit: String
-    var name: String
-    var text: String
-    var status: String
-    var pacing: PacingView
-    var startedAt: Date?
-    var completedAt: Date?
-    var cancelledAt: Date?
-    var createdAt: Date
-    var funnel: FunnelView?
+package struct CampaignView: Encodable {
+    package var id: String
+    package var unitId: String
+    package var unit: String
+    package var name: String
+    package var text: String
+    package var status: String
+    package var pacing: PacingView
+    package var startedAt: Date?
+    package var completedAt: Date?
+    package var cancelledAt: Date?
+    package var createdAt: Date
+    package var funnel: FunnelView?
 
     enum CodingKeys: String, CodingKey {
         case id, unitId, unit, name, text, status, pacing, startedAt, completedAt, cancelledAt, createdAt, funnel
     }
 
-    init(_ campaign: Campaign, unitSlug: String, funnel: CampaignFunnel? = nil) {
-        id = campaign.id.text
-        unitId = campaign.unitId.text
+    package init(_ campaign: Campaign, unitSlug: String, funnel: CampaignFunnel? = nil) {
+        id = campaign.id.uuidString.lowercased()
+        unitId = campaign.unitId.uuidString.lowercased()
         unit = unitSlug
         name = campaign.name
         text = campaign.bodyTemplate
@@ -78,7 +76,7 @@ struct CampaignView: Encodable {
         self.funnel = funnel.map(FunnelView.init)
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(id, forKey: .id)
         try container.encode(unitId, forKey: .unitId)
@@ -96,29 +94,29 @@ struct CampaignView: Encodable {
 }
 
 /// The funnel: counts, and rates over the recipients sent (null before any was sent).
-struct FunnelView: Encodable {
-    var recipients: Int
-    var pending: Int
-    var inFlight: Int
-    var sent: Int
-    var failed: Int
-    var skipped: Int
-    var uncertain: Int
-    var delivered: Int
-    var read: Int
-    var replied: Int
-    var optedOutBefore: Int
-    var optedOutAfter: Int
-    var deliveredRate: Double?
-    var readRate: Double?
-    var replyRate: Double?
+package struct FunnelView: Encodable {
+    package var recipients: Int
+    package var pending: Int
+    package var inFlight: Int
+    package var sent: Int
+    package var failed: Int
+    package var skipped: Int
+    package var uncertain: Int
+    package var delivered: Int
+    package var read: Int
+    package var replied: Int
+    package var optedOutBefore: Int
+    package var optedOutAfter: Int
+    package var deliveredRate: Double?
+    package var readRate: Double?
+    package var replyRate: Double?
 
     enum CodingKeys: String, CodingKey {
         case recipients, pending, inFlight, sent, failed, skipped, uncertain, delivered, read, replied, optedOutBefore, optedOutAfter
         case deliveredRate, readRate, replyRate
     }
 
-    init(_ funnel: CampaignFunnel) {
+    package init(_ funnel: CampaignFunnel) {
         recipients = funnel.recipients
         pending = funnel.pending
         inFlight = funnel.claimed
@@ -137,7 +135,7 @@ struct FunnelView: Encodable {
         replyRate = rate(funnel.replied)
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         for (key, value) in [
             (CodingKeys.recipients, recipients), (.pending, pending), (.inFlight, inFlight), (.sent, sent), (.failed, failed),
