@@ -70,7 +70,8 @@ struct WhatsAppPairingTests {
         try await PairingFixture.with(.sqlite) { f in
             let folder = f.base.folder
             let png = folder.appendingPathComponent("pairing.png").path
-            async let run = f.whatsapp(["connect", "--wait", "--png", png, "--timeout", "60"])
+            // The waits below take up to 30 s each on a loaded machine: crm waits 150 s, the runner 180.
+            async let run = f.whatsapp(["connect", "--wait", "--png", png, "--timeout", "150"], timeout: 180)
             let first = try await f.waitForInstance { _ in true }.qrCode
             try await waitForStoredCode(f, first)
             #expect(await f.simulator.rotate(instance: "crm-loja"))

@@ -48,7 +48,7 @@ final class PostgresPoolDriver: DatabaseDriver {
         do {
             // One query through the pool, so that a pool that cannot lease fails here rather than on the first webhook.
             let target = "\(settings.host):\(settings.port)"
-            try await withTimeout(
+            _ = try await withTimeout(
                 seconds: settings.connectTimeout,
                 onTimeout: {
                     CRMError.unavailable(
