@@ -56,10 +56,17 @@ struct APICampaignsTests {
             let dispatched = try await f.request(.POST, "/api/campaigns/\(id)/dispatch", token: token)
             #expect(dispatched.status == 202 && dispatched.json["status"] as? String == "running", "\(dispatched)")
 
-            try await f.outbound.eventually("the campaign completed and every receipt back", f.listener, seconds: 120, every: .milliseconds(250)) {
-                let reply = try await f.request(.GET, "/api/campaigns/\(id)", token: token)
-                let funnel = reply.json["funnel"] as? [String: Any]
-                return reply.json["status"] as? String == "completed" && funnel?["delivered"] as? Int == 23
+            var lastSeen = ""
+            do {
+                try await f.outbound.eventually("the campaign completed and every receipt back", f.listener, seconds: 120, every: .milliseconds(250)) {
+                    let reply = try await f.request(.GET, "/api/campaigns/\(id)", token: token)
+                    let funnel = reply.json["funnel"] as? [String: Any]
+                    lastSeen = "status \(reply.json["status"] ?? "?"), funnel \(funnel ?? [:])"
+                    return reply.json["status"] as? String == "completed" && funnel?["delivered"] as? Int == 23
+                }
+            } catch {
+                Issue.record("last seen: \(lastSeen); the simulator accepted \(await f.outbound.pairing.simulator.sentMessages().count) sends")
+                throw error
             }
             let sent = await f.outbound.pairing.simulator.sentMessages()
             #expect(sent.count == 23 && Set(sent.map(\.to)).count == 23, "\(sent.count) sends")

@@ -25,9 +25,10 @@ struct PairingFixture {
         try #require(try await base.crm("units", "create", "Loja").status == 0)
         var logger = Logger(label: "crm.tests.simulator")
         logger.logLevel = .critical
-        // Webhooks may wait 30 s for a listener on a loaded machine before the simulator retries them.
+        // Webhooks may wait 30 s for a listener on a loaded machine before the simulator retries
+        // them, up to 8 times over about 30 s (Evolution itself retries 10 times over minutes).
         let simulator = EvolutionSimulator(
-            configuration: .init(apiKey: apiKey, webhookRetry: WebhookRetryPolicy(maxAttempts: 4, firstBackoffMs: 100, timeoutMs: 30_000)),
+            configuration: .init(apiKey: apiKey, webhookRetry: WebhookRetryPolicy(maxAttempts: 8, firstBackoffMs: 250, timeoutMs: 30_000)),
             logger: logger)
         let port = try await simulator.start()
         let fixture = PairingFixture(base: base, simulator: simulator, simulatorURL: "http://127.0.0.1:\(port)")
@@ -44,6 +45,9 @@ struct PairingFixture {
         [
             "EVOLUTION_API_URL": simulatorURL, "EVOLUTION_API_KEY": Self.apiKey, "BASE_URL": Self.baseURL,
             "CRM_SECRET_KEY": Self.secretKey, "COLUMNS": "\(Self.columns)",
+            // The simulator runs inside the loaded test process: a call past the 15 s default
+            // would be retried by crm send and reach the simulator twice. Tests of timeouts set their own.
+            "CRM_PROVIDER_TIMEOUT": "120",
         ]
     }
 

@@ -61,7 +61,7 @@ struct ZAPIClientTests {
         let base = try #require(await simulator.baseURL)
         var request = HTTPClientRequest(url: "\(base)/instances/\(instanceId)/token/\(token)/qr-code")
         request.headers.add(name: "Client-Token", value: clientToken)
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))  // the simulator shares a loaded test process
         let body = try await response.body.collect(upTo: 1 << 20)
         let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any]
         return json?["value"] as? String
@@ -71,7 +71,7 @@ struct ZAPIClientTests {
         let base = try #require(await simulator.baseURL)
         var request = HTTPClientRequest(url: "\(base)/_simulator/instances/\(instanceId)/rotate")
         request.method = .POST
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))  // the simulator shares a loaded test process
         _ = try await response.body.collect(upTo: 1 << 20)
         #expect(response.status == .ok)
     }

@@ -63,7 +63,8 @@ actor WebhookCollector {
     }
 
     /// Waits (polling, up to `timeout`) until `count` webhooks of `event` arrived; returns them in order.
-    func waitFor(_ event: String, count: Int = 1, timeout: Duration = .seconds(60)) async throws -> [Received] {
+    /// Generous: an instance posts its webhooks one at a time, to a collector in a loaded test process.
+    func waitFor(_ event: String, count: Int = 1, timeout: Duration = .seconds(180)) async throws -> [Received] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let matching = received.filter { $0.event == event }
