@@ -91,11 +91,13 @@ struct ConsoleTests {
         try terminal.type("units create \"Loja Nova\"")
         try await terminal.waitFor("loja-nova")
         try terminal.type("units delete loja-nova", enter: false)
+        try await terminal.waitFor("crm> units delete loja-nova")  // on the line before Ctrl-C (a loaded CI run was quicker)
         try terminal.press("C-c")
         try await terminal.waitFor("crm> units delete loja-nova^C")
         try terminal.type("messages tail --unit loja-nova")
         try await terminal.waitFor("following the messages of loja-nova")
         try terminal.press("C-c")  // stops the tail, not the console: the next line runs
+        try await Self.waitForPrompt(terminal)
         try terminal.type("console")
         try await terminal.waitFor("in the console already")
         try terminal.type("webhook serve")
@@ -107,6 +109,17 @@ struct ConsoleTests {
         #expect(try await terminal.waitFor("[exit ").contains("[exit 0]"))
         // Ctrl-C dropped the delete: the unit is still there.
         #expect(try await f.crm("units", "show", "loja-nova").status == 0)
+    }
+
+    /// Waits until the last line on the screen is an empty prompt: keys typed before it may be lost.
+    static func waitForPrompt(_ terminal: TerminalSession) async throws {
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let lines = try terminal.screen().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            if lines.last?.hasSuffix("crm>") == true { return }  // "^Ccrm>" after an interrupted command
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no empty prompt after 30 s:\n\(try terminal.screen())")
     }
 
     @Test("piped: one command per line, every line runs, exit code of the last failure", arguments: TestDatabaseKind.available)
