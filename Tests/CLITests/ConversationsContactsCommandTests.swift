@@ -10,6 +10,7 @@ struct ConversationsContactsCommandTests {
         let json = try await m.f.crm("conversations", "list", "--unit", "loja", "--json")
         #expect(json.status == 0, "\(json)")
         let conversations = try #require(json.json as? [[String: Any]])
+        try #require(conversations.count == 2, "\(json)")  // indexed below
         #expect(json.ids == [m.joao, m.maria].map { $0.conversation.uuidString.lowercased() })
         #expect(Set(conversations[0].keys) == [
             "id", "unitId", "lastMessageAt", "lastMessagePreview", "lastInboundAt", "createdAt", "updatedAt", "contact",
@@ -21,7 +22,8 @@ struct ConversationsContactsCommandTests {
 
         let table = try await m.f.crm("conversations", "list", "--unit", "loja")
         let lines = table.stdout.split(separator: "\n")
-        #expect(lines.count == 3 && lines[0].hasPrefix("LAST MESSAGE"), "\(table)")
+        try #require(lines.count == 3, "\(table)")
+        #expect(lines[0].hasPrefix("LAST MESSAGE"), "\(table)")
         #expect(lines[1].contains("+5521987654321 João") && lines[1].contains("Promoção"))
         #expect(!table.stdout.contains("Outra Maria"))
         let outra = try await m.f.crm("conversations", "list", "--unit", "outra")
@@ -35,12 +37,13 @@ struct ConversationsContactsCommandTests {
         #expect(json.status == 0, "\(json)")
         #expect(json.ids == [m.joao, m.maria].map { $0.contact.uuidString.lowercased() })
         let contacts = try #require(json.json as? [[String: Any]])
-        #expect(contacts.map { $0["phone"] as? String } == ["5521987654321", "5511998765432"])
+        try #require(contacts.map { $0["phone"] as? String } == ["5521987654321", "5511998765432"], "\(json)")
         #expect(contacts[0]["optedOut"] as? Bool == false && contacts[0]["lid"] is NSNull)
 
         let table = try await m.f.crm("contacts", "list", "--unit", "loja")
         let lines = table.stdout.split(separator: "\n")
-        #expect(lines.count == 3 && lines[0].hasPrefix("PHONE"), "\(table)")
+        try #require(lines.count == 3, "\(table)")
+        #expect(lines[0].hasPrefix("PHONE"), "\(table)")
         #expect(lines[1].hasPrefix("+5521987654321") && lines[1].contains("João"))
         #expect(!table.stdout.contains("Outra Maria"))
         #expect(try await m.f.crm("contacts", "list", "--unit", "outra", "--json").ids == [m.stranger.contact.uuidString.lowercased()])

@@ -18,6 +18,7 @@ struct MessagesCommandTests {
         #expect(result.status == 0, "\(result)")
         #expect(result.ids == m.newestFirst)
         let messages = try #require(result.json as? [[String: Any]])
+        try #require(messages.count == m.newestFirst.count, "\(result)")  // indexed below
         for message in messages {
             #expect(Set(message.keys) == Self.messageKeys)
             #expect(Set((message["contact"] as? [String: Any] ?? [:]).keys) == Self.contactKeys)

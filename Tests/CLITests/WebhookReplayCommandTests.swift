@@ -67,7 +67,7 @@ struct WebhookReplayCommandTests {
         let replay = try await f.crm("webhook", "replay", "--failed", "--json")
         #expect(replay.status == 69, "\(replay)")
         let rows = try #require(replay.json as? [[String: Any]], "stdout still holds the JSON document: \(replay.stdout)")
-        #expect(rows.map { $0["eventId"] as? String } == [stranger.lowercased, good.lowercased])
+        try #require(rows.map { $0["eventId"] as? String } == [stranger.lowercased, good.lowercased])
         #expect(rows[0]["result"] as? String == "not_replayed")
         #expect((rows[0]["error"] as? String)?.contains("now uses evolution") == true, "\(rows[0])")
         #expect(rows[1]["result"] as? String == "applied")
