@@ -59,14 +59,15 @@ tick=$(getconf CLK_TCK)
 sent_by_simulator() { curl -fsS "$EVOLUTION_API_URL/_simulator/sent" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)))'; }
 # The listener's answers so far by method and status (crm_http_requests_total on GET /metrics): "POST_202=N ..."
 statuses() { curl -fsS "$base/metrics" | sed -n 's/^crm_http_requests_total{method="\([A-Z]*\)",status="\([0-9]*\)"} \([0-9]*\)$/\1_\2=\3/p' | tr '\n' ' '; }
-# The POST answers between two statuses() snapshots, as "202×12,345, 500×2".
+# The POST answers between two statuses() snapshots: how many were 2xx, then all by status ("202×12,345, 500×2").
 post_answers() {
     python3 - "$1" "$2" <<'PY'
 import sys
 parse = lambda s: {k: int(v) for k, v in (kv.split("=") for kv in s.split())}
 before, after = parse(sys.argv[1]), parse(sys.argv[2])
 diff = {k[5:]: after[k] - before.get(k, 0) for k in sorted(after) if k.startswith("POST_")}
-print(", ".join(f"{status}×{count:,}" for status, count in diff.items() if count > 0) or "none")
+print(sum(n for status, n in diff.items() if status.startswith("2")),
+      ", ".join(f"{status}×{count:,}" for status, count in diff.items() if count > 0) or "none")
 PY
 }
 # CPU the listener (and its PostgreSQL backends) used during one wrk run, in cores: "listener 0.93, PostgreSQL 0.41".
@@ -147,10 +148,9 @@ for kind in $DATABASES; do
     # 1. POST /messages; then what the database holds of the measured run's ids (bench-R<run>-…).
     measure "POST /messages" "$base" post "$token" @RUN@ "$CONTACTS"
     sleep 1  # the requests in flight when wrk stopped finish
-    answers=$(post_answers "$status_before" "$(statuses)")
+    read -r accepted answers < <(post_answers "$status_before" "$(statuses)")
     read -r stored distinct sent_now < <(query "SELECT count(*), count(DISTINCT client_message_id),
         sum(CASE WHEN status <> 'queued' THEN 1 ELSE 0 END) FROM messages WHERE client_message_id LIKE 'bench-R$run-%'")
-    accepted=$(python3 -c 'import re, sys; print(sum(int(n.replace(",", "")) for s, n in re.findall(r"(\d+)×([\d,]+)", sys.argv[1]) if s.startswith("2")))' "$answers")
     verdict=$([ "$stored" -ge "$accepted" ] && [ "$stored" -le $((accepted + CONNECTIONS)) ] && [ "$stored" = "$distinct" ] && echo ok || echo MISMATCH)
     echo "  POST /messages answers: $answers; stored $stored messages ($distinct distinct ids; $verdict: 2xx ≤ stored ≤ 2xx + $CONNECTIONS in flight), $sent_now already sent"
     waited=0
