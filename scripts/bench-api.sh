@@ -12,8 +12,8 @@
 #   DURATION=15s WARMUP=3s CONNECTIONS=64 THREADS=2 POOL_SIZE=10 CONTACTS=5000 DATABASES="postgres sqlite"
 #   LISTENER_ARGS       more arguments for crm webhook serve (e.g. "--no-worker", "--log-level warning")
 #   DRAIN_TIMEOUT=120   seconds to wait after POST /messages for the worker to send what was queued
-#   PROFILE=dir         also record 10 s of the listener with perf during each POST /messages run
-#                       (dir/perf-<db>.data) and top (dir/cpu-<db>.txt)
+#   PROFILE=dir         also record 10 s of the listener with perf during each measured run
+#                       (dir/perf-<db>-<request>.data) and top (dir/cpu-<db>-<request>.txt)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in wrk psql sqlite3 python3 curl; do
@@ -90,12 +90,18 @@ seconds=$(python3 -c "import sys; d = sys.argv[1]; print(float(d[:-1]) * {'s': 1
 # warm-up, R<run> for the measured run: ids never used before); appends a row to the table, prints the CPU
 # used, and leaves the listener's answers before the measured run in $status_before.
 measure() {
-    local name=$1 url=$2; shift 2
-    local before_ticks before_backends result
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$lua" "$url" -- "${@/@RUN@/W$run}" >/dev/null
+    local name=$1 target=$2; shift 2  # not "url": backend_ticks reads the database's $url
+    local before_ticks before_backends result slug
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$lua" "$target" -- "${@/@RUN@/W$run}" >/dev/null
     sleep 1  # the warm-up's last requests finish
     status_before=$(statuses) before_ticks=$(cpu_ticks "$listener") before_backends=$(backend_ticks)
-    result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$url" -- "${@/@RUN@/R$run}" | grep '^RESULT')
+    if [ -n "${PROFILE:-}" ]; then
+        mkdir -p "$PROFILE"
+        slug=$(echo "$name" | tr -cs 'a-zA-Z' '-' | sed 's/-$//' | tr 'A-Z' 'a-z')
+        (sleep 2; perf record -F 499 -g -p "$listener" -o "$PROFILE/perf-$kind-$slug.data" -- sleep 10 >/dev/null 2>&1) &
+        (sleep 2; top -b -d 10 -n 2 >"$PROFILE/cpu-$kind-$slug.txt") &
+    fi
+    result=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$target" -- "${@/@RUN@/R$run}" | grep '^RESULT')
     echo "  $name: CPU $(cpu_used "$seconds" $(($(cpu_ticks "$listener") - before_ticks)) $(($(backend_ticks) - before_backends)))"
     result_row "$kind | $name" "$result" >>"$work/table.md"
 }
@@ -140,11 +146,6 @@ for kind in $DATABASES; do
         python3 -c 'import json, sys; print(json.load(sys.stdin)["accessToken"])')
     run=$(date +%s%N | tail -c 7)
 
-    if [ -n "${PROFILE:-}" ]; then
-        mkdir -p "$PROFILE"
-        (sleep $((${WARMUP%s} + 4)); perf record -F 499 -g -p "$listener" -o "$PROFILE/perf-$kind.data" -- sleep 10 >/dev/null 2>&1) &
-        (sleep $((${WARMUP%s} + 4)); top -b -d 10 -n 2 >"$PROFILE/cpu-$kind.txt") &
-    fi
     # 1. POST /messages; then what the database holds of the measured run's ids (bench-R<run>-…).
     measure "POST /messages" "$base" post "$token" @RUN@ "$CONTACTS"
     sleep 1  # the requests in flight when wrk stopped finish
