@@ -14,6 +14,7 @@
 #   DRAIN_TIMEOUT=120   seconds to wait after POST /messages for the worker to send what was queued
 #   PROFILE=dir         also record 10 s of the listener with perf during each measured run
 #                       (dir/perf-<db>-<request>.data) and top (dir/cpu-<db>-<request>.txt)
+#   KEEP=1              keep the scratch directory (the listeners' logs, the SQLite database)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in wrk psql sqlite3 python3 curl; do
@@ -117,6 +118,7 @@ for kind in $DATABASES; do
     sqlite)
         url="sqlite://$work/bench.sqlite"
         query() { sqlite3 -separator ' ' "$work/bench.sqlite" "$1"; }
+        "$CRM_BINARY" db migrate --database "$url" >/dev/null
         ;;
     *) echo "unknown database kind $kind" >&2; exit 1 ;;
     esac
