@@ -46,24 +46,9 @@ export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWe
 export EVOLUTION_API_KEY=bench-key
 TEXT='Olá {{first_name}}, a oferta chegou em {{city|sua cidade}}!'
 
-# Waits until FILE has a line matching REGEX and prints the first capture group.
-wait_for() {
-    local file=$1 regex=$2
-    for _ in $(seq 1 600); do
-        if [[ -f $file && $(cat "$file") =~ $regex ]]; then
-            echo "${BASH_REMATCH[1]}"
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "timed out waiting for /$regex/ in $file:" >&2
-    cat "$file" >&2
-    return 1
-}
+# wait_for, cpu_ticks and the other helpers the benchmark scripts share.
+source "$PWD/scripts/bench/common.sh"
 
-load() { cut -d' ' -f1-3 /proc/loadavg; }
-# utime + stime of a process, in clock ticks (0 when it is gone).
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 tick=$(getconf CLK_TCK)
 
 # A recipients CSV: COUNT rows from phone number FIRST on (13 digits, mobile, Brazil), a name each,
@@ -149,7 +134,7 @@ pids+=($simulator)
 export EVOLUTION_API_URL="http://127.0.0.1:$(wait_for "$work/simulator.out" 'http://127\.0\.0\.1:([0-9]+)')"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB," \
-    "shared with other engineers' builds and tests; load average $(load)"
+    "shared with other engineers' builds and tests; load average $(load_average)"
 echo "crm: $("$CRM_BINARY" --version); create: $ROWS CSV rows x $CREATE_RUNS; dispatch: $DISPATCH x $DISPATCH_RUNS and $LARGE," \
     "--rate unlimited, --concurrency $CONCURRENCY; the simulator posts no webhooks"
 if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
@@ -196,11 +181,11 @@ for kind in $DATABASES; do
     # 1. Creation from the 100,000-row CSV. The first run creates the contacts; later runs (same
     #    unit, same file) find them and update their names.
     for run in $(seq 1 "$CREATE_RUNS"); do
-        before=$(load)
+        before=$(load_average)
         measure "$work/create-$kind-$run" campaigns create --unit "$unit" --name "CSV $ROWS #$run" --text "$TEXT" \
             --recipients-csv "$work/recipients-$ROWS.csv" --rate unlimited --json --database "$url"
         read -r wall cpu maxrss backend_cpu <"$work/create-$kind-$run.time"
-        python3 - "$work/create-$kind-$run.json" "$ROWS" "$wall" "$cpu" "$((maxrss / 1024))" "$before" "$(load)" "$run" "$kind" \
+        python3 - "$work/create-$kind-$run.json" "$ROWS" "$wall" "$cpu" "$((maxrss / 1024))" "$before" "$(load_average)" "$run" "$kind" \
             "$backend_cpu" <<'PY'
 import json, sys
 result = json.load(open(sys.argv[1]))
@@ -236,14 +221,14 @@ PY
             --recipients-csv "$work/dispatch-$kind-$run.csv" --rate unlimited --json --database "$url" >"$work/campaign.json" 2>/dev/null
         id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["campaign"]["id"])' "$work/campaign.json")
         curl -fsS "$EVOLUTION_API_URL/_simulator/sent" >"$work/sent-before.json"
-        before=$(load)
+        before=$(load_average)
         sim_start=$(cpu_ticks "$simulator")
         PROFILE_THIS=""
         if [ -n "${PROFILE:-}" ] && [ "$run" = 1 ]; then mkdir -p "$PROFILE"; PROFILE_THIS="$PROFILE/perf-dispatch-$kind.data"; fi
         PROFILE_THIS=$PROFILE_THIS measure "$work/dispatch-$kind-$run" campaigns dispatch "$id" --json --concurrency "$CONCURRENCY" --database "$url"
         PROFILE_THIS=""
         sim_cpu=$(( $(cpu_ticks "$simulator") - sim_start ))
-        after=$(load)
+        after=$(load_average)
         read -r wall cpu maxrss backend_cpu <"$work/dispatch-$kind-$run.time"
         read -r rss_start rss_peak rss_end samples < <(rss_summary "$work/dispatch-$kind-$run.rss")
         seconds=$(query "SELECT $span FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id

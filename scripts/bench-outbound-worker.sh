@@ -40,20 +40,8 @@ export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
 export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8="}
 export EVOLUTION_API_KEY=bench-key
 
-# Waits until FILE has a line matching REGEX and prints the first capture group.
-wait_for() {
-    local file=$1 regex=$2
-    for _ in $(seq 1 600); do
-        if [[ -f $file && $(cat "$file") =~ $regex ]]; then
-            echo "${BASH_REMATCH[1]}"
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "timed out waiting for /$regex/ in $file:" >&2
-    cat "$file" >&2
-    return 1
-}
+# wait_for, cpu_ticks and the other helpers the benchmark scripts share.
+source "$PWD/scripts/bench/common.sh"
 
 "$CRM_BINARY" simulator serve --port 0 --api-key "$EVOLUTION_API_KEY" --ack-delay 0 >"$work/simulator.out" 2>"$work/simulator.err" &
 simulator=$!
@@ -67,8 +55,6 @@ if [ -n "${BENCH_POSTGRES_URL:-}" ]; then
         || ', synchronous_commit=' || current_setting('synchronous_commit') || ', shared_buffers=' || current_setting('shared_buffers')")"
 fi
 
-# utime + stime of a process, in clock ticks (0 when it is gone).
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 tick=$(getconf CLK_TCK)
 
 # The queue, written with SQL: CONTACTS contacts with a conversation each, MESSAGES queued texts

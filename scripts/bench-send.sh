@@ -37,21 +37,8 @@ export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
 export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8="}
 export EVOLUTION_API_KEY=bench-key
 
-# Waits until FILE has a line matching REGEX and prints the first capture group.
-wait_for() {
-    local file=$1 regex=$2
-    for _ in $(seq 1 600); do
-        if [[ -f $file && $(cat "$file") =~ $regex ]]; then
-            echo "${BASH_REMATCH[1]}"
-            return 0
-        fi
-        sleep 0.05
-    done
-    echo "timed out waiting for /$regex/ in $file:" >&2
-    cat "$file" >&2
-    return 1
-}
-load() { cut -d' ' -f1-3 /proc/loadavg; }
+# wait_for, cpu_ticks and the other helpers the benchmark scripts share.
+source "$PWD/scripts/bench/common.sh"
 sent_count() { curl -fsS "$EVOLUTION_API_URL/_simulator/sent" | python3 -c 'import json, sys; print(sum(1 for s in json.load(sys.stdin) if s["instance"] == sys.argv[1]))' "$1"; }
 
 "$CRM_BINARY" simulator serve --port 0 --api-key "$EVOLUTION_API_KEY" --ack-delay 0 >"$work/simulator.out" 2>"$work/simulator.err" &
@@ -91,13 +78,13 @@ for kind in $DATABASES; do
         "$CRM_BINARY" send --unit "$unit" --to "551196$((first + i))" --text "Aquecimento $i" --client-message-id "warmup-$kind-$i" >/dev/null
     done
     before_sent=$(sent_count "crm-$unit")
-    before=$(load)
+    before=$(load_average)
     # One hyperfine benchmark per number (-P): each command line is used once, so every send is new.
     # --version runs beside each send, in the same run.
     hyperfine -N --style none --runs 1 -P i "$first" "$((first + RUNS - 1))" --export-json "$work/send-$kind.json" \
         "$CRM_BINARY send --unit $unit --to 551197{i} --text 'Olá! Seu pedido {i} saiu para entrega.' --client-message-id bench-send-$kind-{i}" \
         "$CRM_BINARY --version" >/dev/null
-    after=$(load)
+    after=$(load_average)
     sent=$(( $(sent_count "crm-$unit") - before_sent ))
     python3 - "$work/send-$kind.json" "$kind" "$RUNS" "$sent" "$before" "$after" <<'PY'
 import json, statistics, sys

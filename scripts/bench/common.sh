@@ -1,4 +1,4 @@
-# Shared by the benchmark scripts that source it (scripts/bench-api.sh): waiting for a process's
+# Shared by the benchmark scripts (scripts/bench-*.sh source it): waiting for a process's
 # address, the machine and PostgreSQL descriptions, scratch databases, and wrk's RESULT lines.
 # Sourced, not run; expects `set -euo pipefail` and CRM_BINARY.
 
