@@ -6,7 +6,7 @@ import Logging
 package final class CRMDatabase: Sendable {
     package let location: DatabaseLocation
     let driver: any DatabaseDriver
-    private let logger: Logger
+    let logger: Logger
 
     /// How long `close` waits for the driver before it gives up and says so. In loaded CI runs
     /// postgres-nio's `PostgresConnection.close()` took longer than 20 s once or twice a run, and
@@ -39,11 +39,16 @@ package final class CRMDatabase: Sendable {
                 driver = try await PostgresDriver.connect(settings, logger: logger)
             }
         }
-        return CRMDatabase(location: location, driver: driver, logger: logger)
+        let notifyOthers: (@Sendable () async -> Void)? = switch location {
+        case .sqlite: nil
+        case .postgres: { try? await driver.read { sql in try await sql.raw("NOTIFY \(unsafeRaw: ChangeAnnouncer.channel)").run() } }
+        }
+        let announced = AnnouncingDriver(base: driver, announcer: ChangeAnnouncer(notifyOthers: notifyOthers))
+        return CRMDatabase(location: location, driver: announced, logger: logger)
     }
 
     /// How many connections may run statements at once: the pool's size, or 1.
-    package var connectionLimit: Int { (driver as? PostgresPoolDriver)?.size ?? 1 }
+    package var connectionLimit: Int { ((driver as? AnnouncingDriver)?.base as? PostgresPoolDriver)?.size ?? 1 }
 
     package var migrator: Migrator { Migrator(driver: driver) }
     package var store: SQLStore { SQLStore(driver: driver) }
@@ -59,7 +64,7 @@ package final class CRMDatabase: Sendable {
             // Notice, not warning: a command's user can do nothing about it, and its stderr stays clean.
             logger.notice(
                 "The database did not close within \(Self.closeLimit.components.seconds) s; going on without waiting for it.",
-                metadata: ["driver": "\(type(of: driver))"]
+                metadata: ["driver": "\(type(of: (driver as? AnnouncingDriver)?.base ?? driver))"]
             )
         }
     }

@@ -24,6 +24,12 @@ final class PostgresDriver: DatabaseDriver {
     }
 
     static func connect(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresDriver {
+        PostgresDriver(connection: try await openConnection(settings, logger: logger), logger: logger)
+    }
+
+    /// One connection, or a one-line error that names the cause (wrong password, unreachable
+    /// server, TLS) and what to check.
+    static func openConnection(_ settings: PostgresSettings, logger: Logger) async throws -> PostgresConnection {
         var configuration = PostgresConnection.Configuration(
             host: settings.host, port: settings.port, username: settings.username,
             password: settings.password, database: settings.database, tls: try tls(for: settings)
@@ -32,7 +38,7 @@ final class PostgresDriver: DatabaseDriver {
         let target = "\(settings.host):\(settings.port)"
         let finalConfiguration = configuration
         do {
-            let connection = try await withTimeout(
+            return try await withTimeout(
                 seconds: settings.connectTimeout,
                 onTimeout: {
                     CRMError.unavailable(
@@ -42,7 +48,6 @@ final class PostgresDriver: DatabaseDriver {
                 },
                 { try await PostgresConnection.connect(configuration: finalConfiguration, id: 1, logger: logger) }
             )
-            return PostgresDriver(connection: connection, logger: logger)
         } catch let error as CRMError {
             throw error
         } catch {
