@@ -1135,7 +1135,7 @@ _crm_webhook_serve() {
     repeating_flags=()
     non_repeating_flags=(--no-worker --metrics-loopback-only --enable-api --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --trusted-proxies --access-token-ttl --refresh-token-ttl --login-rate-limit --api-rate-limit --cors-origins --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --trusted-proxies --access-token-ttl --refresh-token-ttl --login-rate-limit --api-rate-limit --cors-origins --events-poll-interval --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -1180,6 +1180,9 @@ _crm_webhook_serve() {
         return
         ;;
     '--cors-origins')
+        return
+        ;;
+    '--events-poll-interval')
         return
         ;;
     '--database')
@@ -1258,7 +1261,7 @@ _crm_serve() {
     repeating_flags=()
     non_repeating_flags=(--no-worker --metrics-loopback-only --enable-api --version -h --help)
     repeating_options=()
-    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --trusted-proxies --access-token-ttl --refresh-token-ttl --login-rate-limit --api-rate-limit --cors-origins --database)
+    non_repeating_options=(--host --port --log-level --log-format --rate-limit-client --rate-limit-unit --db-pool-size --worker-concurrency --trusted-proxies --access-token-ttl --refresh-token-ttl --login-rate-limit --api-rate-limit --cors-origins --events-poll-interval --database)
     __crm_offer_flags_options 0
 
     # Offer option value completions
@@ -1303,6 +1306,9 @@ _crm_serve() {
         return
         ;;
     '--cors-origins')
+        return
+        ;;
+    '--events-poll-interval')
         return
         ;;
     '--database')

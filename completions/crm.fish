@@ -126,7 +126,7 @@ function __crm_parse_tokens -S
             __crm_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'serve'
-                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'trusted-proxies=' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'database=' 'version' 'h/help'
+                __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'trusted-proxies=' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'events-poll-interval=' 'database=' 'version' 'h/help'
             case 'url'
                 __crm_parse_subcommand 0 'unit=' 'base-url=' 'database=' 'json' 'version' 'h/help'
             case 'trigger'
@@ -135,7 +135,7 @@ function __crm_parse_tokens -S
                 __crm_parse_subcommand 1 'failed' 'limit=' 'database=' 'json' 'version' 'h/help'
             end
         case 'serve'
-            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'trusted-proxies=' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'database=' 'version' 'h/help'
+            __crm_parse_subcommand 0 'host=' 'port=' 'log-level=' 'log-format=' 'rate-limit-client=' 'rate-limit-unit=' 'db-pool-size=' 'no-worker' 'worker-concurrency=' 'metrics-loopback-only' 'trusted-proxies=' 'enable-api' 'access-token-ttl=' 'refresh-token-ttl=' 'login-rate-limit=' 'api-rate-limit=' 'cors-origins=' 'events-poll-interval=' 'database=' 'version' 'h/help'
         case 'stats'
             __crm_parse_subcommand 0 'unit=' 'since=' 'database=' 'json' 'version' 'h/help'
         case 'doctor'
@@ -541,6 +541,7 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm w
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" login-rate-limit' -l 'login-rate-limit' -d 'Login attempts per minute from one client address, and for one email (default: CRM_LOGIN_RATE_LIMIT, else 5).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" api-rate-limit' -l 'api-rate-limit' -d 'API requests per minute for one signed-in user, then 429 (default: CRM_API_RATE_LIMIT, else 600).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" cors-origins' -l 'cors-origins' -d 'Browser origins allowed to call the API, comma-separated scheme://host[:port] or * (default: CORS_ORIGINS, else none).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" events-poll-interval' -l 'events-poll-interval' -d 'How often GET /events reads the changes without a change notice: 2s, 1m (default: CRM_EVENTS_POLL_INTERVAL, else 5s on PostgreSQL, whose notices cover every process, 0.5s on SQLite).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" version' -l 'version' -d 'Show the version.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm webhook serve" h help' -s 'h' -l 'help' -d 'Show help information.'
@@ -582,6 +583,7 @@ complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm s
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" login-rate-limit' -l 'login-rate-limit' -d 'Login attempts per minute from one client address, and for one email (default: CRM_LOGIN_RATE_LIMIT, else 5).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" api-rate-limit' -l 'api-rate-limit' -d 'API requests per minute for one signed-in user, then 429 (default: CRM_API_RATE_LIMIT, else 600).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" cors-origins' -l 'cors-origins' -d 'Browser origins allowed to call the API, comma-separated scheme://host[:port] or * (default: CORS_ORIGINS, else none).' -rfka ''
+complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" events-poll-interval' -l 'events-poll-interval' -d 'How often GET /events reads the changes without a change notice: 2s, 1m (default: CRM_EVENTS_POLL_INTERVAL, else 5s on PostgreSQL, whose notices cover every process, 0.5s on SQLite).' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" database' -l 'database' -d 'Database URL: sqlite:///path.sqlite, sqlite:relative.sqlite or postgres://user:pass@host:5432/db.' -rfka ''
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" version' -l 'version' -d 'Show the version.'
 complete -c 'crm' -n '__crm_should_offer_completions_for_flags_or_options "crm serve" h help' -s 'h' -l 'help' -d 'Show help information.'

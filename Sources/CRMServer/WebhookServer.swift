@@ -74,6 +74,9 @@ package struct WebhookServer: Sendable {
         // The group stops its services in reverse order: the workers first, while the server still
         // takes the receipts of its last sends.
         var services: [any Service] = [app]
+        // After the server: stopped before it, so that its event streams end and the server's
+        // graceful stop does not wait for them.
+        if let api { services.append(LiveEventHubService(hub: api.events)) }
         if let outboundWorker { services.append(OutboundWorkerService(worker: outboundWorker, logger: logger)) }
         if let campaignWorker { services.append(CampaignWorkerService(worker: campaignWorker, logger: logger)) }
         var groupConfiguration = ServiceGroupConfiguration(

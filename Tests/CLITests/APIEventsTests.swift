@@ -69,22 +69,31 @@ struct APIEventsTests {
         }
     }
 
-    @Test("PostgreSQL: a message stored by one listener reaches a subscriber of another",
+    @Test("PostgreSQL: what one listener and a crm command store reaches a subscriber of another listener at once (NOTIFY)",
           .enabled(if: TestDatabases.postgresServerURL != nil, "needs CRM_TEST_POSTGRES_URL (CI sets it)"))
     func acrossListeners() async throws {
         try await APIFixture.with(.postgres, connect: true) { f in
             var environment = f.base.cli.environment
             environment.merge(f.outbound.pairing.environment) { _, new in new }
             environment["JWT_ACCESS_SECRET"] = APIFixture.secret
+            // Polling once an hour: only a notice can bring these events within the test.
             let second = try await ListenerProcess.start(
-                databaseURL: f.base.databaseURL, environment: environment, extraArguments: ["--enable-api", "--no-worker", "--db-pool-size", "2"])
+                databaseURL: f.base.databaseURL, environment: environment,
+                extraArguments: ["--enable-api", "--no-worker", "--db-pool-size", "2", "--events-poll-interval", "1h"])
             let stream = EventStreamClient.open(second.baseURL + "/events", token: try await f.token("agent@loja.example"))
             #expect(try await stream.waitForStatus() == 200)
             _ = try #require(await f.outbound.pairing.simulator.inbound(instance: "crm-loja", from: Self.contact, text: "Olá"))
             let event = try await stream.first { $0.type == "message.created" }
+            #expect(event?.data["unitId"] == f.units["loja"], "\(stream.received)")
+
+            // A command's write: its notice goes out before the command closes its connection.
+            let sent = try await f.crm("send", "--unit", "loja", "--to", Self.contact, "--text", "Até já", "--queue", "--json")
+            #expect(sent.status == 0, "\(sent.stderr)")
+            let id = try #require((sent.json as? [String: Any])?["id"] as? String, "\(sent.stdout)")
+            let queued = try await stream.first { $0.type == "message.created" && $0.data["id"] == id }
+            #expect(queued?.data["direction"] == "outbound", "\(stream.received.map(\.type))")
             stream.close()
             #expect(await second.stop() == 0)
-            #expect(event?.data["unitId"] == f.units["loja"], "\(stream.received)")
         }
     }
 }

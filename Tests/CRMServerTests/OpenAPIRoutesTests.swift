@@ -47,7 +47,9 @@ struct OpenAPIRoutesTests {
                 webhookBase: { "http://127.0.0.1:1" })
             let api = await APIRoutes(
                 configuration: configuration, store: store, hasher: BcryptPasswordHasher(cost: BcryptPasswordHasher.minimumCost),
-                providers: providers, metrics: MetricsRegistry())
+                providers: providers, metrics: MetricsRegistry(),
+                events: LiveEventHub(
+                    feed: LiveEventFeed(store: store), signal: nil, configuration: .init(pollInterval: .seconds(1)), logger: Logger(label: "openapi-test")))
             let ingestion = WebhookIngestion(store: store, parsers: [], secretBox: { throw CRMError.configuration("no key in this test") })
             let server = WebhookServer(
                 configuration: ListenerConfiguration(), ingestion: ingestion, databaseCheck: { true }, logger: Logger(label: "openapi-test"),

@@ -9,13 +9,11 @@ import Foundation
 /// its `Last-Event-ID` may get an event twice, never miss one younger than `overlap`.
 package struct LiveEventFeed: Sendable {
     package let store: any LiveEventStore
-    package var pollInterval: Duration
     package var overlap: TimeInterval
     package var pageSize: Int
 
-    package init(store: any LiveEventStore, pollInterval: Duration = .milliseconds(500), overlap: TimeInterval = 5, pageSize: Int = 500) {
+    package init(store: any LiveEventStore, overlap: TimeInterval = 5, pageSize: Int = 500) {
         self.store = store
-        self.pollInterval = pollInterval
         self.overlap = overlap
         self.pageSize = pageSize
     }
@@ -34,41 +32,56 @@ package struct LiveEventFeed: Sendable {
             self.cursor = cursor
             floor = resuming ? nil : cursor
         }
+
+        /// Whether `event` would be sent: not sent already, not before the floor.
+        func isNew(_ event: LiveEvent) -> Bool {
+            event.kind == .campaignProgress
+                ? progress[event.subjectId] != event.fields
+                : sent[event.key] == nil && event.changedAt > floor ?? .distantPast
+        }
+
+        /// The events of `candidates` not sent yet, oldest first, recorded as sent: a change read
+        /// twice (the overlap, or from both a catch-up read and the hub) goes out once, and a
+        /// campaign's progress only when its counts changed.
+        package mutating func admit(_ candidates: [LiveEvent]) -> [LiveEvent] {
+            var events: [LiveEvent] = []
+            for event in candidates.sorted(by: { $0.changedAt < $1.changedAt }) where isNew(event) {
+                if event.kind == .campaignProgress {
+                    progress[event.subjectId] = event.fields
+                } else {
+                    sent[event.key] = event.changedAt
+                    cursor = max(cursor, event.changedAt)
+                }
+                events.append(event)
+            }
+            // Keys a minute behind the cursor are past any overlap: they cannot be read again.
+            if sent.count > 2_000 {
+                let horizon = cursor.addingTimeInterval(-60)
+                sent = sent.filter { $0.value >= horizon }
+            }
+            return events
+        }
     }
 
     /// The next events for `subscription` (possibly none), oldest first; advances it.
-    package func poll(_ subscription: inout Subscription, unitIds: [UUID]?, campaigns: Bool, now: Date = Date()) async throws -> [LiveEvent] {
+    package func poll(_ subscription: inout Subscription, unitIds: [UUID]?, campaigns: Bool) async throws -> [LiveEvent] {
         let since = subscription.cursor.addingTimeInterval(-overlap)
-        var events: [LiveEvent] = []
-        var seen = Set<String>()
+        var candidates: [LiveEvent] = []
+        var fresh = 0
         var from = since
         // A burst may hold more than a page within the overlap: page on by time until a page is
         // not full (or enough is new), so that already-sent rows never hide the rest.
         for _ in 0..<20 {
             let page = try await store.liveChanges(unitIds: unitIds, since: from, limit: pageSize)
-            for event in page where subscription.sent[event.key] == nil && event.changedAt > subscription.floor ?? .distantPast
-                && seen.insert(event.key).inserted {
-                events.append(event)
-            }
+            candidates += page
+            fresh += page.count { subscription.isNew($0) }
             let messages = page.filter { $0.kind == .messageCreated || $0.kind == .messageStatus }
-            guard messages.count >= pageSize, events.count < pageSize, let last = messages.last?.changedAt, last > from else { break }
+            guard messages.count >= pageSize, fresh < pageSize, let last = messages.last?.changedAt, last > from else { break }
             from = last.addingTimeInterval(-0.000_001)
         }
         if campaigns {
-            for event in try await store.liveCampaignProgress(unitIds: unitIds, since: since)
-            where subscription.progress[event.subjectId] != event.fields {
-                subscription.progress[event.subjectId] = event.fields
-                events.append(event)
-            }
+            candidates += try await store.liveCampaignProgress(unitIds: unitIds, since: since)
         }
-        events.sort { $0.changedAt < $1.changedAt }
-        for event in events where event.kind != .campaignProgress {
-            subscription.sent[event.key] = event.changedAt
-            subscription.cursor = max(subscription.cursor, event.changedAt)
-        }
-        // Keys older than the overlap can no longer be read again: forget them.
-        let horizon = subscription.cursor.addingTimeInterval(-overlap)
-        if subscription.sent.count > pageSize { subscription.sent = subscription.sent.filter { $0.value >= horizon } }
-        return events
+        return subscription.admit(candidates)
     }
 }

@@ -19,6 +19,9 @@ package struct APIConfiguration: Sendable {
     package var requestsPerUserPerMinute: Int
     /// Browser origins allowed to call the API (CORS); none by default.
     package var allowedOrigins: AllowedOrigins
+    /// How often `GET /events` reads the changes when no change signal came; `nil`: the hub's
+    /// default for the database (`LiveEventHub.defaultPollInterval`).
+    package var eventsPollInterval: TimeInterval?
 
     /// Throws a configuration error, saying what to do, for a missing or short secret.
     package init(

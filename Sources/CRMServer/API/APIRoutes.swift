@@ -21,12 +21,16 @@ package struct APIRoutes: Sendable {
     /// API requests per signed-in user.
     let perUser: TokenBucketLimiter
     let metrics: MetricsRegistry
+    /// The live feed `GET /events` streams from; the listener runs it (`LiveEventHubService`).
+    package let events: LiveEventHub
 
     /// `hasher` checks passwords on NIO's thread pool, never on the cooperative one; its decoy hash
     /// (for unknown emails) is made here, once, at the same cost as new passwords.
     package init(
-        configuration: APIConfiguration, store: any APIStore, hasher: any PasswordHasher, providers: APIProviders, metrics: MetricsRegistry
+        configuration: APIConfiguration, store: any APIStore, hasher: any PasswordHasher, providers: APIProviders, metrics: MetricsRegistry,
+        events: LiveEventHub
     ) async {
+        self.events = events
         self.configuration = configuration
         self.store = store
         self.hasher = hasher

@@ -30,24 +30,35 @@ struct EventRoutes {
         let resume = (request.headers[HTTPField.Name("Last-Event-ID")!] ?? request.uri.queryParameters.get("lastEventId"))
             .flatMap(LiveEventCursor.date)
         let start = max(min(resume ?? now, now), now.addingTimeInterval(-Self.longestResume))
-        let feed = LiveEventFeed(store: api.store)
+        let feed = api.events.feed
         // The stream ends when the token would have expired: the client reconnects with a fresh one.
         let ends = ContinuousClock.now + .seconds(api.configuration.accessTokenLifetime)
+        let hub = api.events
         let body = ResponseBody { writer in
+            // Joined before the catch-up read, so that nothing falls between the two; what both
+            // bring is sent once (`admit`).
+            let (id, batches) = await hub.subscribe(LiveEventHub.Filter(unitIds: unitIds.map(Set.init), campaigns: campaigns))
+            defer { Task { await hub.unsubscribe(id) } }
             var subscription = LiveEventFeed.Subscription(from: start, resuming: resume != nil)
+            let encoder = APIJSON.encoder()
             try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
+            // What a resuming client missed (page by page), and the running campaigns' progress.
+            for _ in 0..<100 {
+                let missed = try await feed.poll(&subscription, unitIds: unitIds, campaigns: campaigns)
+                if !missed.isEmpty { try await writer.write(Self.frames(missed, cursor: subscription.cursor, encoder: encoder)) }
+                if missed.count < feed.pageSize { break }
+            }
             var quiet = ContinuousClock.now
-            while ContinuousClock.now < ends, !Task.isCancelled, !Task.isShuttingDownGracefully {
-                let events = try await feed.poll(&subscription, unitIds: unitIds, campaigns: campaigns)
+            for await batch in batches {
+                guard ContinuousClock.now < ends, !Task.isShuttingDownGracefully else { break }
+                let events = subscription.admit(batch)
                 if !events.isEmpty {
-                    let encoder = APIJSON.encoder()
-                    try await writer.write(ByteBuffer(string: events.map { Self.frame($0, cursor: subscription.cursor, encoder: encoder) }.joined()))
+                    try await writer.write(Self.frames(events, cursor: subscription.cursor, encoder: encoder))
                     quiet = ContinuousClock.now
                 } else if ContinuousClock.now - quiet >= Self.heartbeat {
                     try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
                     quiet = ContinuousClock.now
                 }
-                try? await Task.sleep(for: feed.pollInterval)
             }
             try await writer.finish(nil)
         }
@@ -55,6 +66,10 @@ struct EventRoutes {
             status: .ok,
             headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", HTTPField.Name("X-Accel-Buffering")!: "no"],
             body: body)
+    }
+
+    static func frames(_ events: [LiveEvent], cursor: Date, encoder: JSONEncoder) -> ByteBuffer {
+        ByteBuffer(string: events.map { frame($0, cursor: cursor, encoder: encoder) }.joined())
     }
 
     /// One SSE frame; its id is the feed's cursor after it (what a reconnecting client hands back).

@@ -31,6 +31,11 @@ struct APIOptions: ParsableArguments {
         valueName: "origins"))
     var corsOrigins: String?
 
+    @Option(help: ArgumentHelp(
+        "How often GET /events reads the changes without a change notice: 2s, 1m (default: CRM_EVENTS_POLL_INTERVAL, else 5s on PostgreSQL, whose notices cover every process, 0.5s on SQLite).",
+        valueName: "duration"))
+    var eventsPollInterval: String?
+
     static let enableVariable = "CRM_ENABLE_API"
 
     func validate() throws {
@@ -57,12 +62,15 @@ struct APIOptions: ParsableArguments {
             ?? Self.count(environment["CRM_API_RATE_LIMIT"], variable: "CRM_API_RATE_LIMIT", range: 1...1_000_000, of: "requests")
             ?? 600
         let origins = try AllowedOrigins(parsing: corsOrigins ?? environment[AllowedOrigins.variable] ?? "")
+        let poll = try Self.seconds(eventsPollInterval, variable: "CRM_EVENTS_POLL_INTERVAL", option: "--events-poll-interval", environment)
         guard refresh > access else {
             throw CRMError.configuration("The refresh token must outlive the access token: raise --refresh-token-ttl or lower --access-token-ttl.")
         }
-        return try APIConfiguration(
+        var configuration = try APIConfiguration(
             accessSecret: environment[APIConfiguration.secretVariable], accessTokenLifetime: access, refreshTokenLifetime: refresh,
             loginAttemptsPerMinute: attempts, requestsPerUserPerMinute: requests, allowedOrigins: origins)
+        configuration.eventsPollInterval = poll
+        return configuration
     }
 
     /// A per-minute count from the environment; `nil` when unset.

@@ -126,7 +126,7 @@ struct WebhookServeCommand: AsyncParsableCommand {
                 configuration: OutboundWorker.Configuration(concurrency: workerConcurrency), logger: logger, metrics: metrics)
             let campaigns = noWorker ? nil : context.campaignWorker(
                 configuration: CampaignDispatcher.Configuration(concurrency: workerConcurrency), logger: logger)
-            let api: APIRoutes? = if let apiConfiguration { try await context.apiRoutes(apiConfiguration, metrics: metrics) } else { nil }
+            let api: APIRoutes? = if let apiConfiguration { try await context.apiRoutes(apiConfiguration, metrics: metrics, logger: logger) } else { nil }
             if api != nil, noWorker { logger.notice("--no-worker: messages posted to /messages stay queued for a listener with a worker") }
             let server = WebhookServer(
                 configuration: ListenerConfiguration(
