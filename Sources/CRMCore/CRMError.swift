@@ -24,17 +24,21 @@ package struct CRMError: Error, Sendable, Equatable, CustomStringConvertible {
 
     package let kind: Kind
     package let message: String
+    /// The same for an HTTP API client, when `message` tells what to do in the command line's
+    /// words (an option, a command): the rules are shared, the advice is not.
+    package let apiMessage: String?
 
-    package init(_ kind: Kind, _ message: String) {
+    package init(_ kind: Kind, _ message: String, api apiMessage: String? = nil) {
         self.kind = kind
         self.message = message
+        self.apiMessage = apiMessage
     }
 
     package var description: String { message }
 
-    package static func invalidInput(_ message: String) -> CRMError { CRMError(.invalidInput, message) }
+    package static func invalidInput(_ message: String, api: String? = nil) -> CRMError { CRMError(.invalidInput, message, api: api) }
     package static func notFound(_ message: String) -> CRMError { CRMError(.notFound, message) }
-    package static func conflict(_ message: String) -> CRMError { CRMError(.conflict, message) }
+    package static func conflict(_ message: String, api: String? = nil) -> CRMError { CRMError(.conflict, message, api: api) }
     package static func unavailable(_ message: String) -> CRMError { CRMError(.unavailable, message) }
     package static func configuration(_ message: String) -> CRMError { CRMError(.configuration, message) }
 }

@@ -29,7 +29,8 @@ package struct OptOutKeywords: Sendable, Equatable, Codable {
         guard !words.isEmpty else {
             throw CRMError.invalidInput(
                 "Give at least one opt-out keyword, such as --opt-out-keywords \"STOP,PARAR\" "
-                    + "(or --default-opt-out-keywords for \(Self.defaultWords.joined(separator: ", "))).")
+                    + "(or --default-opt-out-keywords for \(Self.defaultWords.joined(separator: ", "))).",
+                api: "Give at least one opt-out keyword, such as [\"STOP\", \"PARAR\"] (or null for \(Self.defaultWords.joined(separator: ", "))).")
         }
         guard words.count <= Self.maxCount else {
             throw CRMError.invalidInput("\(words.count) opt-out keywords: the limit is \(Self.maxCount).")

@@ -31,13 +31,16 @@ package enum CampaignCreation {
     ) throws -> NewCampaign {
         let name = try UnitSettings.validateName(name, what: "Campaign name")
         let source = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !source.isEmpty else { throw CRMError.invalidInput("The campaign's text is empty: give --text or --text-file.") }
+        guard !source.isEmpty else { throw CRMError.invalidInput(
+            "The campaign's text is empty: give --text or --text-file.", api: "The campaign's text is empty: give it in \"text\".") }
         guard source.count <= maxBodyLength else {
             throw CRMError.invalidInput("The campaign's text has \(source.count) characters: WhatsApp takes at most \(maxBodyLength).")
         }
         let template = try TextTemplate(source)
         guard !candidates.isEmpty else {
-            throw CRMError.invalidInput("The campaign has no recipients: give --to, --recipients-csv or --all-contacts.")
+            throw CRMError.invalidInput(
+                "The campaign has no recipients: give --to, --recipients-csv or --all-contacts.",
+                api: "The campaign has no recipients: list them in \"recipients\", or set \"allContacts\": true.")
         }
         var recipients: [NewCampaign.Recipient] = []
         recipients.reserveCapacity(candidates.count)

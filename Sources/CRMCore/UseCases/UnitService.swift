@@ -22,7 +22,8 @@ package struct UnitService: Sendable {
             chosenSlug = derived
         } else {
             throw CRMError.invalidInput(
-                "Cannot derive a slug from the name '\(name)': pass one with --slug, such as --slug main-store."
+                "Cannot derive a slug from the name '\(name)': pass one with --slug, such as --slug main-store.",
+                api: "Cannot derive a slug from the name '\(name)': give one in \"slug\", such as \"main-store\"."
             )
         }
         let date = now()
@@ -37,7 +38,8 @@ package struct UnitService: Sendable {
         } catch StoreError.uniqueViolation {
             let origin = slug == nil ? " (derived from the name)" : ""
             throw CRMError.conflict(
-                "A unit with the slug '\(unit.slug)'\(origin) already exists: choose another with --slug."
+                "A unit with the slug '\(unit.slug)'\(origin) already exists: choose another with --slug.",
+                api: "A unit with the slug '\(unit.slug)'\(origin) already exists: choose another in \"slug\"."
             )
         }
         return unit

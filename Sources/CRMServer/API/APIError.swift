@@ -47,10 +47,11 @@ package struct APIError: Error, Sendable, Equatable {
     /// A use case's error in the API's terms. Messages of kinds a client can act on are passed on
     /// (they are written for people and hold no internals); the others get a generic one.
     init(_ error: CRMError) {
+        let message = error.apiMessage ?? error.message
         switch error.kind {
-        case .invalidInput: self = .invalidRequest(error.message)
-        case .notFound: self = .notFound(error.message)
-        case .conflict: self = APIError(.conflict, "conflict", error.message)
+        case .invalidInput: self = .invalidRequest(message)
+        case .notFound: self = .notFound(message)
+        case .conflict: self = APIError(.conflict, "conflict", message)
         case .unavailable: self = APIError(.serviceUnavailable, "unavailable", "A service crm depends on is unavailable: try again later.")
         case .timedOut: self = APIError(.gatewayTimeout, "timed_out", "A service crm depends on did not answer in time: try again later.")
         case .configuration, .notConfirmed, .internal: self = .internalError

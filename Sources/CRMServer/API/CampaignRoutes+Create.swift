@@ -87,7 +87,7 @@ extension CampaignRoutes {
                 unit: unit, name: body.name, text: body.text, recipients: recipients, pacing: pacing, naming: .fields,
                 createdBy: principal.userId)).created
         } catch let error as CRMError where error.kind == .invalidInput {
-            throw Self.invalid(error.message)
+            throw Self.invalid(error.apiMessage ?? error.message)
         }
         let funnel = try await api.store.campaignFunnel(id: created.campaign.id)
         let answer = Created(

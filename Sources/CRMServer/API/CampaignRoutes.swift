@@ -109,7 +109,7 @@ struct CampaignRoutes {
 
     /// A transition the campaign's status does not allow: its message says which status it has.
     static func stateConflict(_ error: CRMError) -> APIError {
-        APIError(.conflict, "campaign_state", error.message)
+        APIError(.conflict, "campaign_state", error.apiMessage ?? error.message)
     }
 }
 

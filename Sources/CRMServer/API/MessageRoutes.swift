@@ -53,7 +53,7 @@ struct MessageRoutes {
             throw Self.error(rejection)
         } catch let error as CRMError where error.kind == .invalidInput {
             // The phone: the normalizer's message never repeats the number.
-            throw APIError(.badRequest, "invalid_phone", "The field 'phone': \(error.message)")
+            throw APIError(.badRequest, "invalid_phone", "The field 'phone': \(error.apiMessage ?? error.message)")
         } catch let error as CRMError where error.kind == .conflict {
             throw APIError(.conflict, "idempotency_conflict",
                 "The clientMessageId was already used for another phone or text: use a new clientMessageId.")

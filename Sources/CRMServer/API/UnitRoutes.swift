@@ -34,7 +34,7 @@ struct UnitRoutes {
                     do {
                         changes.optOutKeywords = .own(try OptOutKeywords(validating: words))
                     } catch let error as CRMError {
-                        throw APIError.invalidRequest("The field 'optOutKeywords': \(error.message)")
+                        throw APIError.invalidRequest("The field 'optOutKeywords': \(error.apiMessage ?? error.message)")
                     }
                 }
             }

@@ -149,7 +149,7 @@ struct UserRoutes {
     /// The password rules, checked before any bcrypt work.
     private static func checkPassword(_ password: String) throws {
         do { try PasswordPolicy.validate(password) } catch let error as CRMError {
-            throw APIError.invalidRequest("The field 'password': \(error.message)")
+            throw APIError.invalidRequest("The field 'password': \(error.apiMessage ?? error.message)")
         }
     }
 }
