@@ -113,6 +113,11 @@ struct CampaignStoreContractTests {
             try await store.releaseRecipients(ids: second.map(\.id), owner: "b", at: t0)
             let funnel = try await store.campaignFunnel(id: campaign.id)
             #expect(funnel.sent == 1 && funnel.failed == 1 && funnel.pending == 2 && funnel.claimed == 0)
+            // A page's funnels in one read: each as read alone; an unknown campaign absent.
+            let (_, other) = try await self.campaign(store, phones: ["5511977700001", "5511977700002"])
+            let funnels = try await store.campaignFunnels(ids: [campaign.id, other.id, UUID()])
+            #expect(funnels.count == 2 && funnels[campaign.id] == funnel, "\(funnels)")
+            #expect(funnels[other.id] == (try await store.campaignFunnel(id: other.id)) && funnels[other.id]?.pending == 2)
             // A recipient waiting for its retry when the campaign is cancelled: its queued message fails.
             let waiting = try await store.claimRecipients(campaignId: campaign.id, limit: 1, owner: "b", until: until, now: t0)
             let waitingMessage = try #require(try await store.startAttempts(waiting, provider: .evolution, owner: "b", at: t0)[waiting[0].id])

@@ -152,6 +152,8 @@ package protocol CampaignStore: Sendable {
     /// A page of campaigns, newest first (ties by id, descending).
     func campaigns(_ filter: CampaignFilter) async throws -> [Campaign]
     func campaignFunnel(id: UUID) async throws -> CampaignFunnel
+    /// The funnels of a page of campaigns, in one read; a campaign without recipients is absent.
+    func campaignFunnels(ids: [UUID]) async throws -> [UUID: CampaignFunnel]
     /// Every running campaign, oldest first (the listener's campaign worker sends them).
     func runningCampaigns() async throws -> [Campaign]
     /// Sets `status` when the campaign's is one of `from`; `false` when it was not (or is unknown).

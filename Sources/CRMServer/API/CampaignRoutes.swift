@@ -43,10 +43,11 @@ struct CampaignRoutes {
         let campaigns = try await api.store.campaigns(filter)
         var slugs: [UUID: String] = [:]
         var rows: [(Campaign, CampaignView)] = []
+        // The extra row only tells whether another page follows: no funnel for it.
+        let funnels = try await api.store.campaignFunnels(ids: campaigns.prefix(limit).map(\.id))
         for (index, campaign) in campaigns.enumerated() {
             if slugs[campaign.unitId] == nil { slugs[campaign.unitId] = try await api.store.unit(id: campaign.unitId)?.slug ?? "" }
-            // The extra row only tells whether another page follows: no funnel for it.
-            let funnel = index < limit ? try await api.store.campaignFunnel(id: campaign.id) : nil
+            let funnel = index < limit ? funnels[campaign.id] ?? CampaignFunnel() : nil
             rows.append((campaign, CampaignView(campaign, unitSlug: slugs[campaign.unitId] ?? "", funnel: funnel)))
         }
         let page = APIPage("campaigns", rows: rows, limit: limit, item: \.1) { CampaignCursor($0.0).apiText }

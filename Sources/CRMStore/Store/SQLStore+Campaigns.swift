@@ -196,9 +196,17 @@ extension SQLStore {
     /// Counted in one pass over the campaign's recipients, joined to their messages (what the
     /// webhooks brought back) and to the contact's replies after the send.
     package func campaignFunnel(id: UUID) async throws -> CampaignFunnel {
-        try await driver.read { sql in
-            guard let row = try await sql.raw("""
-                SELECT count(*) AS recipients,
+        try await campaignFunnels(ids: [id])[id] ?? CampaignFunnel()
+    }
+
+    /// The funnels of several campaigns in one query (a page of a list); a campaign with no
+    /// recipients is left out.
+    package func campaignFunnels(ids: [UUID]) async throws -> [UUID: CampaignFunnel] {
+        guard !ids.isEmpty else { return [:] }
+        return try await driver.read { sql in
+            var funnels: [UUID: CampaignFunnel] = [:]
+            for row in try await sql.raw("""
+                SELECT r.campaign_id, count(*) AS recipients,
                     SUM(CASE WHEN r.status = 'pending' THEN 1 ELSE 0 END) AS pending,
                     SUM(CASE WHEN r.status = 'claimed' THEN 1 ELSE 0 END) AS claimed,
                     SUM(CASE WHEN r.status = 'sent' THEN 1 ELSE 0 END) AS sent,
@@ -215,23 +223,26 @@ extension SQLStore {
                 FROM campaign_recipients r
                 LEFT JOIN messages m ON m.id = r.message_id
                 JOIN contacts c ON c.id = r.contact_id
-                WHERE r.campaign_id = \(bind: id)
-                """).first() else { return CampaignFunnel() }
-            func count(_ column: String) throws -> Int { try row.optional(column, as: Int.self) ?? 0 }
-            var funnel = CampaignFunnel()
-            funnel.recipients = try count("recipients")
-            funnel.pending = try count("pending")
-            funnel.claimed = try count("claimed")
-            funnel.sent = try count("sent")
-            funnel.failed = try count("failed")
-            funnel.skipped = try count("skipped")
-            funnel.uncertain = try count("uncertain")
-            funnel.optedOutBefore = try count("opted_out_before")
-            funnel.delivered = try count("delivered")
-            funnel.read = try count("read")
-            funnel.replied = try count("replied")
-            funnel.optedOutAfter = try count("opted_out_after")
-            return funnel
+                WHERE r.campaign_id IN (\(binds: ids.map { $0 as any Encodable & Sendable }))
+                GROUP BY r.campaign_id
+                """).all() {
+                func count(_ column: String) throws -> Int { try row.optional(column, as: Int.self) ?? 0 }
+                var funnel = CampaignFunnel()
+                funnel.recipients = try count("recipients")
+                funnel.pending = try count("pending")
+                funnel.claimed = try count("claimed")
+                funnel.sent = try count("sent")
+                funnel.failed = try count("failed")
+                funnel.skipped = try count("skipped")
+                funnel.uncertain = try count("uncertain")
+                funnel.optedOutBefore = try count("opted_out_before")
+                funnel.delivered = try count("delivered")
+                funnel.read = try count("read")
+                funnel.replied = try count("replied")
+                funnel.optedOutAfter = try count("opted_out_after")
+                funnels[try row.uuid("campaign_id")] = funnel
+            }
+            return funnels
         }
     }
 

@@ -26,9 +26,9 @@ struct CampaignsListCommand: AsyncParsableCommand {
             for campaign in campaigns where slugs[campaign.unitId] == nil {
                 slugs[campaign.unitId] = try await context.store.unit(id: campaign.unitId)?.slug ?? campaign.unitId.text
             }
-            var views: [CampaignView] = []
-            for campaign in campaigns {
-                views.append(CampaignView(campaign, unitSlug: slugs[campaign.unitId] ?? "", funnel: try await context.store.campaignFunnel(id: campaign.id)))
+            let funnels = try await context.store.campaignFunnels(ids: campaigns.map(\.id))
+            let views = campaigns.map { campaign in
+                CampaignView(campaign, unitSlug: slugs[campaign.unitId] ?? "", funnel: funnels[campaign.id] ?? CampaignFunnel())
             }
             try context.output.emit(views) {
                 guard !views.isEmpty else { return unit.map { "No campaigns yet in \($0.slug)." } ?? "No campaigns yet." }
