@@ -12,7 +12,7 @@ import Synchronization
 /// changes from the tables.
 final class ChangeAnnouncer: Sendable {
     static let channel = "crm_live_events"
-    static let minimumGap: Duration = .milliseconds(50)
+    static let minimumGap: Duration = .milliseconds(20)
 
     /// Sends one notice to the other processes; `nil` on SQLite, where there is none to reach.
     private let notifyOthers: (@Sendable () async -> Void)?
