@@ -31,7 +31,9 @@ package final class CRMDatabase: Sendable {
         let driver: any DatabaseDriver
         switch location {
         case .sqlite(let path):
-            driver = try await SQLiteDriver.open(path: path, createFolder: createFolder, logger: logger)
+            // A pool size marks a long-running process: its commits leave checkpoints to a thread of their own.
+            driver = try await SQLiteDriver.open(
+                path: path, createFolder: createFolder, backgroundCheckpoints: poolSize != nil, logger: logger)
         case .postgres(let settings):
             if let poolSize {
                 driver = try await PostgresPoolDriver.connect(settings, size: max(1, poolSize), logger: logger)

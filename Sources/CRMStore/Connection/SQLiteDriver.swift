@@ -17,16 +17,21 @@ final class SQLiteDriver: DatabaseDriver {
     /// and on a shared pool it could block the very connection it waits for.
     private let thread: NIOThreadPool
     private let lock = AsyncLock()
+    /// Set for a long-running writer (`backgroundCheckpoints`): checkpoints off the writer's thread.
+    private let checkpointer: SQLiteCheckpointer?
 
-    private init(path: String, connection: SQLiteConnection, thread: NIOThreadPool) {
+    private init(path: String, connection: SQLiteConnection, thread: NIOThreadPool, checkpointer: SQLiteCheckpointer?) {
         self.path = path
         self.connection = connection
         self.thread = thread
+        self.checkpointer = checkpointer
     }
 
     /// Opens (and creates when missing) the file. `createFolder` makes the parent folder first:
     /// used for the default location in the user's data folder, never for a path the user typed.
-    static func open(path: String, createFolder: Bool, logger: Logger) async throws -> SQLiteDriver {
+    /// `backgroundCheckpoints` (a long-running writer: the listener) moves WAL checkpoints off the
+    /// writer's commits (`SQLiteCheckpointer`).
+    static func open(path: String, createFolder: Bool, backgroundCheckpoints: Bool = false, logger: Logger) async throws -> SQLiteDriver {
         try prepareFolder(of: path, create: createFolder)
         let connection: SQLiteConnection
         let thread = NIOThreadPool(numberOfThreads: 1)
@@ -42,7 +47,7 @@ final class SQLiteDriver: DatabaseDriver {
                 "Cannot open the SQLite database \(path): check that the file is a crm database and that you may write it."
             )
         }
-        let driver = SQLiteDriver(path: path, connection: connection, thread: thread)
+        var checkpointer: SQLiteCheckpointer?
         do {
             let sql = connection.sql(queryLogLevel: nil)
             try await sql.raw("PRAGMA busy_timeout = 10000").run()
@@ -54,11 +59,17 @@ final class SQLiteDriver: DatabaseDriver {
             // journals (multi-row UPDATEs) in memory rather than temporary files.
             try await sql.raw("PRAGMA cache_size = -16384").run()
             try await sql.raw("PRAGMA temp_store = MEMORY").run()
+            if backgroundCheckpoints {
+                checkpointer = try await SQLiteCheckpointer.start(path: path, logger: logger)
+                try await sql.raw("PRAGMA wal_autocheckpoint = 0").run()
+            }
         } catch {
-            await driver.close()
+            await checkpointer?.stop()
+            try? await connection.close()
+            try? await thread.shutdownGracefully()
             throw DatabaseErrors.sqliteOpenFailure(error, path: path)
         }
-        return driver
+        return SQLiteDriver(path: path, connection: connection, thread: thread, checkpointer: checkpointer)
     }
 
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
@@ -76,6 +87,7 @@ final class SQLiteDriver: DatabaseDriver {
     }
 
     func close() async {
+        await checkpointer?.stop()
         try? await connection.close()
         try? await thread.shutdownGracefully()
     }
