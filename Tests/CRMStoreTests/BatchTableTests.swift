@@ -1,3 +1,4 @@
+import CRMCore
 import Foundation
 import Testing
 
@@ -32,6 +33,14 @@ struct BatchTableTests {
         for id in made {
             let text = id.uuidString
             #expect(Array(text)[14] == "7" && "89AB".contains(Array(text)[19]), "\(text)")
+        }
+        // Written and read back without Foundation's sprintf and sscanf, in either case.
+        for id in made + ids + (0..<20).map({ _ in UUID() }) {
+            #expect(id.text == id.uuidString && UUID.parse(id.uuidString) == id && UUID.parse(id.uuidString.lowercased()) == id)
+        }
+        for bad in ["", "00000000-0000-4000-8000-0000000000F", "00000000-0000-4000-8000-0000000000FG", "00000000x0000-4000-8000-0000000000FF",
+                    "00000000-0000-4000-8000-0000000000FFF", "{00000000-0000-4000-8000-0000000000F}"] {
+            #expect(UUID.parse(bad) == nil, "\(bad)")
         }
         // The first 48 bits are the time in milliseconds.
         #expect(made[0].uuidString.prefix(13).replacingOccurrences(of: "-", with: "") == String(1_790_000_000_500, radix: 16, uppercase: true)

@@ -35,7 +35,8 @@ struct UnitStoreContractTests {
             #expect(try await service.find(unit.id.uuidString.lowercased()).slug == unit.slug)
             #expect(try await service.find("SAO-PAULO-CENTRO").id == unit.id)
             await #expect(throws: CRMError.conflict(
-                "A unit with the slug 'sao-paulo-centro' (derived from the name) already exists: choose another with --slug."
+                "A unit with the slug 'sao-paulo-centro' (derived from the name) already exists: choose another with --slug.",
+                api: "A unit with the slug 'sao-paulo-centro' (derived from the name) already exists: choose another in \"slug\"."
             )) {
                 _ = try await service.create(name: "Sao Paulo centro")
             }

@@ -36,7 +36,7 @@ package struct StoredWebhookEvent: Sendable, Equatable {
     package var appliedAt: Date?
 
     package init(
-        id: UUID = UUID(), unitId: UUID?, provider: ProviderKind, eventType: String, instance: String?, dedupeKey: String,
+        id: UUID = .timeOrdered(), unitId: UUID?, provider: ProviderKind, eventType: String, instance: String?, dedupeKey: String,
         body: String, result: WebhookEventResult = .pending, error: String? = nil, attempts: Int = 0, receivedAt: Date,
         appliedAt: Date? = nil
     ) {

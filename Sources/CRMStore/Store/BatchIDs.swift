@@ -1,29 +1,10 @@
 import Foundation
-import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Ids for rows written in bulk (campaign recipients, their contacts, messages and conversations).
-/// Foundation's `UUID()` opens, reads and closes /dev/urandom for every id on Linux, and
-/// `uuidString` formats through sprintf: together a quarter of `crm campaigns create`'s CPU for
-/// 100,000 recipients (200,000 ids).
+/// Ids written and read in bulk. Foundation's `uuidString` formats through sprintf and
+/// `UUID(uuidString:)` parses through sscanf: with `UUID()` (which opens /dev/urandom for every
+/// id on Linux; `UUID.timeOrdered()` does not) a quarter of `crm campaigns create`'s CPU for
+/// 100,000 recipients, and a few percent of the listener's.
 extension UUID {
-    /// A new version 7 id (RFC 9562): the time in milliseconds, then 74 random bits from the
-    /// system's generator. Ids made one after another sort after one another, so that a bulk
-    /// insert appends to the primary key's index instead of writing all over it.
-    static func timeOrdered(at date: Date = Date()) -> UUID {
-        let milliseconds = UInt64(max(0, date.timeIntervalSince1970 * 1_000))
-        let (high, low) = RandomBits.shared.next()
-        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &value) { bytes in
-            bytes.storeBytes(of: (milliseconds << 16 | high & 0x0FFF | 0x7000).bigEndian, toByteOffset: 0, as: UInt64.self)  // version 7
-            bytes.storeBytes(of: low, toByteOffset: 8, as: UInt64.self)
-            bytes[8] = bytes[8] & 0x3F | 0x80  // variant 10
-        }
-        return UUID(uuid: value)
-    }
-
     private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Appends the id as `uuidString` writes it (upper case: the form SQLite rows hold and compare).
@@ -46,36 +27,43 @@ extension UUID {
         }
         output += text
     }
-}
 
-/// Random bits from the system's generator, fetched 4 KiB at a time: one system call for 256 ids
-/// instead of two per id.
-final class RandomBits: Sendable {
-    static let shared = RandomBits()
-
-    private struct Buffer {
-        var words = [UInt64](repeating: 0, count: 512)
-        var next = 512
+    /// The id as `uuidString` writes it, without sprintf.
+    var text: String {
+        var output = ""
+        appendText(to: &output)
+        return output
     }
 
-    private let buffer = Mutex(Buffer())
-
-    /// Two random 64-bit words.
-    func next() -> (UInt64, UInt64) {
-        buffer.withLock { buffer in
-            if buffer.next + 2 > buffer.words.count {
-                buffer.words.withUnsafeMutableBytes { bytes in
-                    #if canImport(Glibc)
-                    arc4random_buf(bytes.baseAddress!, bytes.count)  // glibc: getrandom, whole
-                    #else
-                    var generator = SystemRandomNumberGenerator()
-                    for index in 0..<(bytes.count / 8) { bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: index * 8, as: UInt64.self) }
-                    #endif
+    /// Parses the 36-character text form (either case), as `UUID(uuidString:)` does, without sscanf.
+    static func parse(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { bytes -> UUID? in
+            guard bytes.count == 36 else { return nil }
+            var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            let parsed = withUnsafeMutableBytes(of: &value) { out -> Bool in
+                var index = 0
+                for position in 0..<16 {
+                    if index == 8 || index == 13 || index == 18 || index == 23 {
+                        guard bytes[index] == UInt8(ascii: "-") else { return false }
+                        index += 1
+                    }
+                    guard let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) else { return false }
+                    out[position] = high << 4 | low
+                    index += 2
                 }
-                buffer.next = 0
+                return true
             }
-            defer { buffer.next += 2 }
-            return (buffer.words[buffer.next], buffer.words[buffer.next + 1])
+            return parsed ? UUID(uuid: value) : nil
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
         }
     }
 }

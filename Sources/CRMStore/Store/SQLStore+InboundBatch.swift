@@ -21,13 +21,13 @@ extension SQLStore: InboundBatchStore {
             var candidates: [Int] = []
             for (index, item) in items.enumerated() {
                 let record = item.record
-                guard seenBodies.insert("\(record.unitId?.uuidString ?? "")|\(record.provider.rawValue)|\(record.dedupeKey)").inserted else {
+                guard seenBodies.insert("\(record.unitId?.text ?? "")|\(record.provider.rawValue)|\(record.dedupeKey)").inserted else {
                     results[index] = .bodyAlreadyStored
                     continue
                 }
                 candidates.append(index)
                 bodies.append([
-                    .text(record.id.uuidString), .text(record.unitId?.uuidString), .text(record.provider.rawValue),
+                    .id(record.id), record.unitId.map(BatchTable.Cell.id) ?? .null, .text(record.provider.rawValue),
                     .text(record.eventType), .text(record.instance), .text(record.dedupeKey), .text(record.body),
                     .text(record.result.rawValue), .number(record.receivedAt.timeIntervalSince1970),
                 ])
@@ -50,7 +50,7 @@ extension SQLStore: InboundBatchStore {
                 }
                 fresh.append(index)
                 let message = items[index].message
-                keys.append([.text(message.unitId.uuidString), .text(message.provider.rawValue), .text(message.externalId)])
+                keys.append([.id(message.unitId), .text(message.provider.rawValue), .text(message.externalId)])
             }
 
             // 2. Messages already stored (another body carried them), and the same message twice in the batch.
@@ -89,7 +89,7 @@ extension SQLStore: InboundBatchStore {
             for key in order {
                 let person = people[key]!
                 contacts.append([
-                    .text(UUID().uuidString), .text(person.unit.uuidString), .text(person.phone), .text(person.name),
+                    .id(.timeOrdered()), .id(person.unit), .text(person.phone), .text(person.name),
                     .number(person.at.timeIntervalSince1970),
                 ])
             }
@@ -111,7 +111,7 @@ extension SQLStore: InboundBatchStore {
                 guard let contact = contactIds[key] else { throw CRMError(.internal, "A batched contact was not recorded.") }
                 let person = people[key]!
                 conversations.append([
-                    .text(UUID().uuidString), .text(person.unit.uuidString), .text(contact.uuidString),
+                    .id(.timeOrdered()), .id(person.unit), .id(contact),
                     .number(person.at.timeIntervalSince1970),
                 ])
             }
@@ -135,10 +135,10 @@ extension SQLStore: InboundBatchStore {
                       let conversation = conversationIds[contact] else {
                     throw CRMError(.internal, "A batched message lost its contact or conversation.")
                 }
-                let id = UUID()
+                let id = UUID.timeOrdered()
                 placed[id] = (index, conversation)
                 messages.append([
-                    .text(id.uuidString), .text(message.unitId.uuidString), .text(conversation.uuidString), .text(contact.uuidString),
+                    .id(id), .id(message.unitId), .id(conversation), .id(contact),
                     .text(message.kind.rawValue), .text(message.body), .text(message.externalId), .text(message.provider.rawValue),
                     .number(message.sentAt.timeIntervalSince1970), .number(message.receivedAt.timeIntervalSince1970),
                 ])
@@ -177,10 +177,10 @@ extension SQLStore: InboundBatchStore {
                 }
             }
             var summaries = BatchTable(Self.batchSummaryColumns)
-            for conversation in newest.keys.sorted(by: { $0.uuidString < $1.uuidString }) {
+            for conversation in newest.keys.sorted(by: { $0.text < $1.text }) {
                 let entry = newest[conversation]!
                 summaries.append([
-                    .text(conversation.uuidString), .text(entry.id.uuidString),
+                    .id(conversation), .id(entry.id),
                     .text(Self.conversationPreview(entry.message)),
                     .number(entry.message.sentAt.timeIntervalSince1970), .number(entry.inbound.timeIntervalSince1970),
                     .number(entry.message.receivedAt.timeIntervalSince1970),
@@ -212,10 +212,10 @@ extension SQLStore: InboundBatchStore {
     }
 
     private static func messageKey(_ unit: UUID, _ provider: String, _ externalId: String) -> String {
-        "\(unit.uuidString)|\(provider)|\(externalId)"
+        "\(unit.text)|\(provider)|\(externalId)"
     }
 
-    private static func contactKey(_ unit: UUID, _ phone: String) -> String { "\(unit.uuidString)|\(phone)" }
+    private static func contactKey(_ unit: UUID, _ phone: String) -> String { "\(unit.text)|\(phone)" }
 
     private static let batchBodyColumns: [(name: String, type: String)] = [
         ("id", "uuid"), ("unit_id", "uuid"), ("provider", "text"), ("event_type", "text"), ("instance", "text"),

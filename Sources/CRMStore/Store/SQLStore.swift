@@ -19,7 +19,7 @@ extension SQLRow {
     /// native uuid into text too. Parsing the text directly is measurably faster than Codable's UUID
     /// decoding when listing many rows.
     func uuid(_ column: String) throws -> UUID {
-        guard let id = UUID(uuidString: try decode(column: column, as: String.self)) else {
+        guard let id = UUID.parse(try decode(column: column, as: String.self)) else {
             throw CRMError(.internal, "A stored id is not a UUID: the database may be damaged.")
         }
         return id
