@@ -12,6 +12,7 @@
 #   LISTENER_ARGS       more arguments for crm webhook serve (e.g. "--log-level warning")
 #   PROFILE=dir         also record 10 s of the listener with perf during each measured run (dir/perf-<db>.data)
 #                       and the CPU time each process used (dir/cpu-<db>.txt)
+#   KEEP=1              keep the scratch directory (the listeners' logs, the SQLite database)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in wrk psql sqlite3 python3; do
@@ -31,7 +32,7 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
-    rm -rf "$work"
+    [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
