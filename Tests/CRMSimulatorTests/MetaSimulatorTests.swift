@@ -361,7 +361,11 @@ enum MetaFixture {
             let state = try await right.ensureInstance(named: MetaHarness.phoneNumberId, webhookURL: url)
             try await right.shutdown()
             #expect(state.state == .connected)
-            #expect(await h.receiver.handshakes.map(\.verifyToken) == ["stale-token", MetaHarness.verifyToken])
+            // The same token twice in a row is the client retrying a handshake that answered late (a
+            // loaded CI machine did): the order of the tokens is what matters.
+            let tokens = await h.receiver.handshakes.map(\.verifyToken)
+            let attempts = tokens.enumerated().filter { $0.offset == 0 || tokens[$0.offset - 1] != $0.element }.map(\.element)
+            #expect(attempts == ["stale-token", MetaHarness.verifyToken], "\(tokens)")
             let after = try await h.call(.GET, "/v23.0/\(MetaHarness.phoneNumberId)?fields=webhook_configuration")
             #expect((after.json["webhook_configuration"] as? [String: Any])?["phone_number"] as? String == url)
 
