@@ -18,6 +18,12 @@ struct AnnouncingDriver: DatabaseDriver {
         return result
     }
 
+    func writeStatement<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        let result = try await base.writeStatement(body)
+        announcer.committed()
+        return result
+    }
+
     func close() async {
         await announcer.flush()
         announcer.finish()

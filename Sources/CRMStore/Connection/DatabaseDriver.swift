@@ -7,7 +7,17 @@ package protocol DatabaseDriver: Sendable {
     func read<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     /// Runs statements in one transaction that takes the write lock up front, committed when `body` returns.
     func transaction<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
+    /// Runs one statement that writes several tables and is atomic on its own (a function call):
+    /// without BEGIN and COMMIT where the database needs none, and announced as a transaction is.
+    func writeStatement<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
+}
+
+extension DatabaseDriver {
+    /// In a transaction: SQLite's write lock must be taken up front in any case.
+    func writeStatement<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await transaction(body)
+    }
 }
 
 /// Runs an operation, failing with `onTimeout` when it takes longer than `seconds`.

@@ -69,6 +69,11 @@ final class PostgresDriver: DatabaseDriver {
         }
     }
 
+    /// A single statement is its own transaction on PostgreSQL.
+    func writeStatement<T>(_ body: (any SQLDatabase) async throws -> T) async throws -> T {
+        try await read(body)
+    }
+
     func close() async {
         try? await connection.close()
     }

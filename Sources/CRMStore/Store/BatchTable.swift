@@ -10,6 +10,8 @@ struct BatchTable {
         /// Written as `uuidString` writes it, without formatting a string first.
         case id(UUID)
         case number(Double)
+        case integer(Int)
+        case bool(Bool)
         case null
         /// A JSON value encoded beforehand (`preEncoded(_:)`), written as it is.
         case encoded(String)
@@ -70,6 +72,28 @@ struct BatchTable {
         return output + "]"
     }
 
+    /// The rows as a JSON array of objects keyed by column name, for PostgreSQL's
+    /// `jsonb_populate_recordset` (a row type declares the columns once, in SQL).
+    var jsonObjects: String {
+        let keys = columns.map { column -> String in
+            var key = ""
+            Self.appendString(column.name, to: &key)
+            return key + ":"
+        }
+        var output = "["
+        output.reserveCapacity(rows.count * columns.count * 40)
+        for (rowIndex, row) in rows.enumerated() {
+            output += rowIndex == 0 ? "{" : ",{"
+            for (cellIndex, cell) in row.enumerated() {
+                if cellIndex > 0 { output += "," }
+                output += keys[cellIndex]
+                Self.append(cell, to: &output)
+            }
+            output += "}"
+        }
+        return output + "]"
+    }
+
     /// The JSON made once, now (on the caller's task), for a statement that comes later.
     private var encodedJSON: String?
 
@@ -83,6 +107,8 @@ struct BatchTable {
         switch cell {
         case .null: output += "null"
         case .number(let value): output += value.isFinite ? "\(value)" : "null"
+        case .integer(let value): output += String(value)
+        case .bool(let value): output += value ? "true" : "false"
         case .text(let value): appendString(value, to: &output)
         case .id(let value):
             output += "\""

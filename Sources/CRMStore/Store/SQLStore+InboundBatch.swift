@@ -2,17 +2,31 @@ import CRMCore
 import Foundation
 import SQLKit
 
-/// Plain inbound messages in batches: one transaction of six statements for the whole batch
-/// (bodies, the messages already stored, contacts, conversations, messages, summaries; a seventh
-/// when a message is an opt-out keyword), the rows passed as one parameter per statement
-/// (`BatchTable`). The decisions the one-by-one path makes with a round trip each (is this body
-/// new, is this message new) are made here from each statement's RETURNING.
+/// Plain inbound messages in batches. On PostgreSQL the whole batch is one call of the function
+/// migration 0011 creates (`SQLStore+InboundBatchFunction.swift`); on SQLite, where a statement
+/// costs no round trip, one transaction of six statements written here (bodies, the messages
+/// already stored, contacts, conversations, messages, summaries; a seventh when a message is an
+/// opt-out keyword), the rows passed as one parameter per statement (`BatchTable`). The decisions
+/// the one-by-one path makes with a round trip each (is this body new, is this message new) are
+/// made here from each statement's RETURNING.
 /// Contacts, conversations and summaries are written in a fixed order (by key), so that two
 /// batches running at once lock shared rows in the same order and never deadlock.
 extension SQLStore: InboundBatchStore {
     package func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] {
         guard !items.isEmpty else { return [] }
-        return try await driver.transaction { sql in
+        return switch dialect {
+        case .postgres: try await storeInboundBatchInOneCall(items)
+        case .sqlite: try await storeInboundBatchInStatements(items)
+        }
+    }
+
+    /// The key that makes a body the same as another (the unique key of webhook_events).
+    static func bodyKey(_ record: StoredWebhookEvent) -> String {
+        "\(record.unitId?.text ?? "")|\(record.provider.rawValue)|\(record.dedupeKey)"
+    }
+
+    private func storeInboundBatchInStatements(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] {
+        try await driver.transaction { sql in
             var results = [InboundBatchResult?](repeating: nil, count: items.count)
 
             // 1. The bodies. A body twice in the batch, or already stored, is left to the one-by-one path.
@@ -21,7 +35,7 @@ extension SQLStore: InboundBatchStore {
             var candidates: [Int] = []
             for (index, item) in items.enumerated() {
                 let record = item.record
-                guard seenBodies.insert("\(record.unitId?.text ?? "")|\(record.provider.rawValue)|\(record.dedupeKey)").inserted else {
+                guard seenBodies.insert(Self.bodyKey(record)).inserted else {
                     results[index] = .bodyAlreadyStored
                     continue
                 }
