@@ -9,7 +9,8 @@
 #                       dropped and created again); the figures depend on its settings (fsync!), printed below.
 #   CRM_BINARY          a built crm (default: swift build -c release first)
 #   DURATION=20s CONNECTIONS=64 THREADS=2 POOL_SIZE=10 CONTACTS=10000 DATABASES="postgres sqlite"
-#   LISTENER_ARGS       more arguments for crm webhook serve (e.g. "--log-level warning")
+#   LISTENER_ARGS       more arguments for crm webhook serve (e.g. "--log-format json"; keep the log level at info:
+#                       the listener's address is read from its log)
 #   PROFILE=dir         also record 10 s of the listener with perf during each measured run (dir/perf-<db>.data)
 #                       and the CPU time each process used (dir/cpu-<db>.txt)
 #   KEEP=1              keep the scratch directory (the listeners' logs, the SQLite database)

@@ -1,3 +1,4 @@
+import CRMCore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -11,6 +12,15 @@ extension Response {
         return Response(
             status: status, headers: [.contentType: "application/json; charset=utf-8"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data))
+        )
+    }
+
+    /// An object of strings, written by hand: the listener answers every webhook with one, and a
+    /// JSONEncoder per request was 2 % of its CPU under load.
+    static func json(_ fields: [String: String], status: HTTPResponse.Status) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: JSONText.object(fields)))
         )
     }
 

@@ -1,3 +1,4 @@
+import CRMCore
 import Foundation
 import SQLKit
 
@@ -77,7 +78,7 @@ struct BatchTable {
     var jsonObjects: String {
         let keys = columns.map { column -> String in
             var key = ""
-            Self.appendString(column.name, to: &key)
+            JSONText.appendString(column.name, to: &key)
             return key + ":"
         }
         var output = "["
@@ -109,41 +110,12 @@ struct BatchTable {
         case .number(let value): output += value.isFinite ? "\(value)" : "null"
         case .integer(let value): output += String(value)
         case .bool(let value): output += value ? "true" : "false"
-        case .text(let value): appendString(value, to: &output)
+        case .text(let value): JSONText.appendString(value, to: &output)
         case .id(let value):
             output += "\""
             value.appendText(to: &output)
             output += "\""
         case .encoded(let value): output += value
         }
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped. Works on the
-    /// UTF-8 bytes (every byte to escape is ASCII, so the runs between them are whole scalars) and
-    /// appends each run as a substring: appending through `output.unicodeScalars` copied the whole
-    /// output on every call, which made a batch of 5,000 rows quadratic (seconds per statement).
-    static func appendString(_ value: String, to output: inout String) {
-        output += "\""
-        let bytes = value.utf8
-        var plainStart = bytes.startIndex
-        var index = plainStart
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                output.append(contentsOf: value[plainStart..<index])
-                switch byte {
-                case UInt8(ascii: "\""): output += "\\\""
-                case UInt8(ascii: "\\"): output += "\\\\"
-                case UInt8(ascii: "\n"): output += "\\n"
-                case UInt8(ascii: "\r"): output += "\\r"
-                case UInt8(ascii: "\t"): output += "\\t"
-                default: output += "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
-                }
-                plainStart = bytes.index(after: index)
-            }
-            index = bytes.index(after: index)
-        }
-        output.append(contentsOf: value[plainStart..<bytes.endIndex])
-        output += "\""
     }
 }

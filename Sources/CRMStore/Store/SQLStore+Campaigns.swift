@@ -63,7 +63,7 @@ extension SQLStore {
         for recipient in chunk {
             contacts.append([.id(.timeOrdered()), .id(new.unitId), .text(recipient.phone), .text(recipient.name), .number(at)])
             recipients.append((.preEncoded(.id(.timeOrdered())), .preEncoded(.text(recipient.phone)),
-                               .preEncoded(.text(jsonObject(recipient.variables))), .preEncoded(.text(recipient.body))))
+                               .preEncoded(.text(JSONText.object(recipient.variables))), .preEncoded(.text(recipient.body))))
         }
         contacts.encode()
         return PreparedChunk(start: start, contacts: contacts, recipients: recipients)
@@ -282,18 +282,6 @@ extension SQLStore {
     static func flag(_ row: any SQLRow, _ column: String) throws -> Bool {
         if let value = try? row.decode(column: column, as: Bool.self) { return value }
         return try row.decode(column: column, as: Int.self) != 0
-    }
-
-    /// A JSON object of strings, keys sorted, written as `BatchTable` writes its strings.
-    static func jsonObject(_ values: [String: String]) -> String {
-        var output = "{"
-        for (index, key) in values.keys.sorted().enumerated() {
-            if index > 0 { output += "," }
-            BatchTable.appendString(key, to: &output)
-            output += ":"
-            BatchTable.appendString(values[key]!, to: &output)
-        }
-        return output + "}"
     }
 
     /// A time column of a batch table (seconds since 1970) as the dialect stores times.

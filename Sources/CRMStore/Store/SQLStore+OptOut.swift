@@ -66,7 +66,7 @@ extension SQLStore: OptOutKeywordStore, ContactOptOutStore {
         var json = "["
         for (index, word) in keywords.words.enumerated() {
             if index > 0 { json += "," }
-            BatchTable.appendString(word, to: &json)
+            JSONText.appendString(word, to: &json)
         }
         json += "]"
         return dialect == .postgres ? "CAST(\(bind: json) AS jsonb)" : "\(bind: json)"
