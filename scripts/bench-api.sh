@@ -33,25 +33,10 @@ fi
 # shellcheck source=scripts/bench/common.sh
 . scripts/bench/common.sh
 lua="$PWD/scripts/bench/api.lua"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT
-export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
-export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8="}
-export EVOLUTION_API_KEY=bench-key CRM_BCRYPT_COST=10
-JWT_ACCESS_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
-export JWT_ACCESS_SECRET
-password="bench-api-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+bench_scratch
+bench_api_keys
 
-"$CRM_BINARY" simulator serve --port 0 --api-key "$EVOLUTION_API_KEY" --ack-delay 0 >"$work/simulator.out" 2>"$work/simulator.err" &
-simulator=$!
-pids+=($simulator)
-export EVOLUTION_API_URL="http://127.0.0.1:$(wait_for "$work/simulator.out" 'http://127\.0\.0\.1:([0-9]+)')"
+start_simulator --ack-delay 0
 
 describe_machine
 echo "crm: $("$CRM_BINARY" --version); wrk: -t$THREADS -c$CONNECTIONS -d$DURATION after $WARMUP of warm-up; pool: $POOL_SIZE; contacts: $CONTACTS"
@@ -125,14 +110,7 @@ for kind in $DATABASES; do
     # A unit paired with the simulator (crm-bench-<db>: an instance of its own), with its webhooks off:
     # the listener would also store 4 per message sent (send.message and three receipts), which
     # scripts/bench-listener.sh measures; here the API is measured, with the worker sending beside it.
-    "$CRM_BINARY" units create "Bench $kind" --database "$url" >/dev/null
-    "$CRM_BINARY" whatsapp connect --unit "bench-$kind" --no-wait --json --database "$url" --base-url "http://127.0.0.1:9" >/dev/null
-    curl -fsS -X POST "$EVOLUTION_API_URL/_simulator/instances/crm-bench-$kind/scan" >/dev/null
-    "$CRM_BINARY" whatsapp status --unit "bench-$kind" --database "$url" >/dev/null  # records "connected"
-    curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench-$kind" -H "apikey: $EVOLUTION_API_KEY" -H 'Content-Type: application/json' \
-        -d '{"webhook": {"url": "http://127.0.0.1:9", "enabled": false}}' >/dev/null
-    printf '%s\n' "$password" | "$CRM_BINARY" users create --email "agent@bench-$kind.example" --role agent --unit "bench-$kind" \
-        --password-stdin --database "$url" >/dev/null
+    pair_bench_unit "$kind" "$url"
     sent_before=$(sent_by_simulator)
 
     # The rate limits would answer 429 (webhooks: 2,000/s per client; API: 600/min per user; logins: 5/min).

@@ -28,30 +28,26 @@ if [ -z "${CRM_BINARY:-}" ]; then
     CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
 fi
 lua="$PWD/scripts/bench/evolution-upsert.lua"
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT
-export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
-export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8="}
-export EVOLUTION_API_KEY=bench-key
-
 # wait_for, cpu_ticks and the other helpers the benchmark scripts share.
 source "$PWD/scripts/bench/common.sh"
+bench_scratch
+start_simulator
+tick=$(getconf CLK_TCK)
 
-"$CRM_BINARY" simulator serve --port 0 --api-key "$EVOLUTION_API_KEY" >"$work/simulator.out" 2>"$work/simulator.err" &
-pids+=($!)
-export EVOLUTION_API_URL="http://127.0.0.1:$(wait_for "$work/simulator.out" 'http://127\.0\.0\.1:([0-9]+)')"
-
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+describe_machine
 echo "crm: $("$CRM_BINARY" --version); wrk: -t$THREADS -c$CONNECTIONS -d$DURATION; pool: $POOL_SIZE; contacts: $CONTACTS"
-echo "postgres: $(psql "$BENCH_POSTGRES_URL" -tAc "SELECT 'PostgreSQL ' || current_setting('server_version') || ', fsync=' || current_setting('fsync')
-    || ', synchronous_commit=' || current_setting('synchronous_commit') || ', wal_sync_method=' || current_setting('wal_sync_method')
-    || ', shared_buffers=' || current_setting('shared_buffers') || ', max_connections=' || current_setting('max_connections')")"
+describe_postgres "$BENCH_POSTGRES_URL"
+
+# CPU ticks used so far by the listener's PostgreSQL connections (0 on SQLite): they stay open for the run.
+backend_ticks() {
+    local total=0
+    if [ "$kind" = postgres ]; then
+        for pid in $(psql "$url" -tAc "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"); do
+            total=$((total + $(cpu_ticks "$pid")))
+        done
+    fi
+    echo "$total"
+}
 
 # RESULT line of the Lua script → "key=value" pairs; prints a summary line and checks the counts.
 report() {
@@ -79,9 +75,7 @@ PY
 for kind in $DATABASES; do
     case $kind in
     postgres)
-        psql "$BENCH_POSTGRES_URL" -q -c "DROP DATABASE IF EXISTS $BENCH_DATABASE" -c "CREATE DATABASE $BENCH_DATABASE"
-        url=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' \
-            "$BENCH_POSTGRES_URL" "$BENCH_DATABASE")
+        url=$(scratch_postgres "$BENCH_POSTGRES_URL" "$BENCH_DATABASE")
         count() { psql "$url" -tAc "SELECT count(*) FROM messages"; }
         "$CRM_BINARY" db migrate --database "$url" >/dev/null
         ;;
@@ -106,7 +100,7 @@ print(u[u.index("/webhooks/"):], d["connection"]["instance"])' <<<"$connect")
 
     wrk -t"$THREADS" -c"$CONNECTIONS" -d3s -s "$lua" "$base" -- "$path" "$instance" "W$run" "$CONTACTS" >/dev/null
     sleep 1  # the warm-up's last requests finish before counting
-    before=$(count)
+    before=$(count) listener_before=$(cpu_ticks "$listener") backends_before=$(backend_ticks)
     if [ -n "${PROFILE:-}" ]; then
         mkdir -p "$PROFILE"
         (sleep 3; perf record -F 499 -g -p "$listener" -o "$PROFILE/perf-$kind.data" -- sleep 10 >/dev/null 2>&1) &
@@ -116,6 +110,10 @@ print(u[u.index("/webhooks/"):], d["connection"]["instance"])' <<<"$connect")
     sleep 1  # the last requests in flight finish
     after=$(count)
     report "$kind" "$result" $((after - before))
+    python3 -c 'import sys; tick, stored, listener, backends = map(int, sys.argv[1:])
+per = lambda ticks: ticks / tick / max(stored, 1) * 1e6
+print(f"  CPU per stored message: listener {per(listener):.0f} µs" + (f", PostgreSQL {per(backends):.0f} µs" if backends else ""))' \
+        "$tick" $((after - before)) $(($(cpu_ticks "$listener") - listener_before)) $(($(backend_ticks) - backends_before))
 
     ceiling=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$base/livez" | grep '^RESULT')
     report "ceiling (GET /livez, $kind listener)" "$ceiling" -1

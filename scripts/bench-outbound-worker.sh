@@ -28,25 +28,12 @@ if [ -z "${CRM_BINARY:-}" ]; then
     swift build -c release --product crm >/dev/null
     CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
 fi
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    wait 2>/dev/null || true
-    [ -n "${KEEP:-}" ] && echo "kept $work" >&2 || rm -rf "$work"
-}
-trap cleanup EXIT
-export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
-export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8="}
-export EVOLUTION_API_KEY=bench-key
-
 # wait_for, cpu_ticks and the other helpers the benchmark scripts share.
 source "$PWD/scripts/bench/common.sh"
+bench_scratch
 
-"$CRM_BINARY" simulator serve --port 0 --api-key "$EVOLUTION_API_KEY" --ack-delay 0 >"$work/simulator.out" 2>"$work/simulator.err" &
-simulator=$!
-pids+=($simulator)
-export EVOLUTION_API_URL="http://127.0.0.1:$(wait_for "$work/simulator.out" 'http://127\.0\.0\.1:([0-9]+)')"
+
+start_simulator --ack-delay 0
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "crm: $("$CRM_BINARY" --version); messages: $MESSAGES to $CONTACTS contacts; --worker-concurrency $CONCURRENCY; pool: $POOL_SIZE; the simulator posts no webhooks"

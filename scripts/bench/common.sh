@@ -1,6 +1,57 @@
-# Shared by the benchmark scripts (scripts/bench-*.sh source it): waiting for a process's
-# address, the machine and PostgreSQL descriptions, scratch databases, and wrk's RESULT lines.
+# Shared by the benchmark scripts (scripts/bench-*.sh source it): the scratch directory, the
+# simulator and a unit paired with it, waiting for a process's address, the machine and PostgreSQL
+# descriptions, scratch databases, CPU ticks, and wrk's RESULT lines.
 # Sourced, not run; expects `set -euo pipefail` and CRM_BINARY.
+
+# Sets up a run: $work, a scratch directory that is also crm's data and home, removed on exit with
+# every process listed in $pids stopped (kept with KEEP=1), and the keys every crm process needs.
+bench_scratch() {
+    work=$(mktemp -d)
+    pids=()
+    trap bench_cleanup EXIT
+    export NO_COLOR=1 XDG_DATA_HOME="$work" HOME="$work"
+    export CRM_SECRET_KEY=${CRM_SECRET_KEY:-"q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJ+/8="}
+    export EVOLUTION_API_KEY=bench-key
+}
+
+bench_cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+    if [ -n "${KEEP:-}" ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
+}
+
+# For a listener with --enable-api: a JWT secret, a fast bcrypt, and $password for the users created.
+bench_api_keys() {
+    export CRM_BCRYPT_COST=10
+    JWT_ACCESS_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+    export JWT_ACCESS_SECRET
+    password="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+}
+
+# Starts `crm simulator serve` with ARGS (e.g. --ack-delay 0), exports EVOLUTION_API_URL, and sets
+# $simulator to its process id.
+start_simulator() {
+    "$CRM_BINARY" simulator serve --port 0 --api-key "$EVOLUTION_API_KEY" "$@" >"$work/simulator.out" 2>"$work/simulator.err" &
+    simulator=$!
+    pids+=("$simulator")
+    EVOLUTION_API_URL="http://127.0.0.1:$(wait_for "$work/simulator.out" 'http://127\.0\.0\.1:([0-9]+)')"
+    export EVOLUTION_API_URL
+}
+
+# Creates the unit "Bench KIND" (bench-KIND) in the database at URL, connected to the simulator's
+# instance crm-bench-KIND with its webhooks off (the listener would store the receipts of every
+# send too), and its agent agent@bench-KIND.example with $password (see bench_api_keys).
+pair_bench_unit() {
+    local kind=$1 url=$2
+    "$CRM_BINARY" units create "Bench $kind" --database "$url" >/dev/null
+    "$CRM_BINARY" whatsapp connect --unit "bench-$kind" --no-wait --json --database "$url" --base-url "http://127.0.0.1:9" >/dev/null
+    curl -fsS -X POST "$EVOLUTION_API_URL/_simulator/instances/crm-bench-$kind/scan" >/dev/null
+    "$CRM_BINARY" whatsapp status --unit "bench-$kind" --database "$url" >/dev/null  # records "connected"
+    curl -fsS -X POST "$EVOLUTION_API_URL/webhook/set/crm-bench-$kind" -H "apikey: $EVOLUTION_API_KEY" \
+        -H 'Content-Type: application/json' -d '{"webhook": {"url": "http://127.0.0.1:9", "enabled": false}}' >/dev/null
+    printf '%s\n' "$password" | "$CRM_BINARY" users create --email "agent@bench-$kind.example" --role agent \
+        --unit "bench-$kind" --password-stdin --database "$url" >/dev/null
+}
 
 # Waits until FILE has a line matching REGEX and prints the first capture group.
 wait_for() {

@@ -7,8 +7,8 @@ extension CommandContext {
     /// listener receives through it, `crm webhook replay` re-applies through it.
     var webhookIngestion: WebhookIngestion { webhookIngestion(batcher: nil) }
 
-    /// The listener's: plain inbound messages that arrive together are stored in batches, a few
-    /// batches at a time (a quarter of the pool's connections, at least one), and a unit's secret
+    /// The listener's: plain inbound messages that arrive together are stored in batches, one batch
+    /// at a time (see `InboundBatcher`), and a unit's secret
     /// and opt-out keywords are looked up once a second at most (a new secret, a removed unit or
     /// changed keywords count within that second).
     var listenerIngestion: WebhookIngestion { listenerIngestion(secretBox: Self.environmentSecretBox()) }
@@ -17,7 +17,7 @@ extension CommandContext {
     /// reading CRM_SECRET_KEY.
     func listenerIngestion(secretBox: @escaping @Sendable () throws -> SecretBox) -> WebhookIngestion {
         webhookIngestion(
-            batcher: InboundBatcher(store: store, maxConcurrentBatches: max(1, database.connectionLimit / 4)),
+            batcher: InboundBatcher(store: store),
             secretCache: SecretLookupCache(ttl: 1), optOutCache: OptOutKeywordCache(ttl: 1), secretBox: secretBox
         )
     }
