@@ -10,42 +10,18 @@ import Testing
 /// PostgreSQL every process's, by a NOTIFY sent after the commit and rate-limited.
 @Suite("Live change signal")
 struct LiveChangeSignalTests {
-    /// Counts the wakes of a change stream.
-    final class Wakes: Sendable {
-        private let count = Mutex(0)
-        private let following = Mutex<Task<Void, Never>?>(nil)
-
-        init(_ stream: AsyncStream<Void>) {
-            let task = Task { [self] in
-                for await _ in stream { count.withLock { $0 += 1 } }
-            }
-            following.withLock { $0 = task }
-        }
-
-        var seen: Int { count.withLock { $0 } }
-
-        /// Whether at least `wakes` came within `seconds`.
-        func reach(_ wakes: Int, within seconds: Double = 30) async -> Bool {
-            let deadline = ContinuousClock.now + .seconds(seconds)
-            while seen < wakes, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            return seen >= wakes
-        }
-
-        func stop() { following.withLock { $0?.cancel() } }
-    }
-
     @Test("a committed write wakes the database's own followers", arguments: TestDatabaseKind.stores)
     func ownWrites(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
-            let wakes = Wakes(database.changes())
+            let wakes = StreamCollector(database.changes())
             defer { wakes.stop() }
             #expect(database.signalsOtherProcesses == (kind != .sqlite))
             // On PostgreSQL the LISTEN connection wakes once when it is up: wait for it first.
             let before = kind == .sqlite ? 0 : 1
-            if kind != .sqlite { #expect(await wakes.reach(1)) }
+            if kind != .sqlite { #expect(await wakes.until { $0.count >= 1 }) }
             _ = try await database.store.listUnits()
             _ = try await UnitService(store: database.store).create(name: "Loja")
-            #expect(await wakes.reach(before + 1), "no wake after a commit")
+            #expect(await wakes.until { $0.count >= before + 1 }, "no wake after a commit")
         }
     }
 
@@ -53,13 +29,13 @@ struct LiveChangeSignalTests {
           .enabled(if: TestDatabases.postgresServerURL != nil, "needs CRM_TEST_POSTGRES_URL (CI sets it)"))
     func otherProcessWrites() async throws {
         try await TestDatabases.with(.postgresPool) { listener in
-            let wakes = Wakes(listener.changes())
+            let wakes = StreamCollector(listener.changes())
             defer { wakes.stop() }
-            #expect(await wakes.reach(1), "the LISTEN connection's first wake")
+            #expect(await wakes.until { $0.count >= 1 }, "the LISTEN connection's first wake")
             let command = try await CRMDatabase.open(listener.location, logger: TestDatabases.logger)
             _ = try await UnitService(store: command.store).create(name: "Loja")
             await command.close()
-            #expect(await wakes.reach(2), "the command's commit was not announced")
+            #expect(await wakes.until { $0.count >= 2 }, "the command's commit was not announced")
         }
     }
 

@@ -2,7 +2,6 @@ import CRMCore
 import CRMTestSupport
 import Foundation
 import Logging
-import Synchronization
 import Testing
 
 @testable import CRMStore
@@ -11,32 +10,6 @@ import Testing
 /// larger than a page, a subscriber that stops reading, and the hub stopping.
 @Suite("Live event hub")
 struct LiveEventHubTests {
-    /// Collects what one subscriber receives.
-    final class Received: Sendable {
-        private let events = Mutex<[LiveEvent]>([])
-        private let ended = Mutex(false)
-        private let reading = Mutex<Task<Void, Never>?>(nil)
-
-        init(_ stream: AsyncStream<[LiveEvent]>) {
-            let task = Task { [self] in
-                for await batch in stream { events.withLock { $0 += batch } }
-                ended.withLock { $0 = true }
-            }
-            reading.withLock { $0 = task }
-        }
-
-        var all: [LiveEvent] { events.withLock { $0 } }
-        var hasEnded: Bool { ended.withLock { $0 } }
-
-        func until(within seconds: Double = 30, _ condition: ([LiveEvent]) -> Bool) async -> Bool {
-            let deadline = ContinuousClock.now + .seconds(seconds)
-            while !condition(all), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            return condition(all)
-        }
-
-        func stop() { reading.withLock { $0?.cancel() } }
-    }
-
     /// A hub over `database` that reads only when a commit signals it (its poll is an hour).
     func hub(_ database: CRMDatabase, pageSize: Int = 500, tick: Duration = .milliseconds(50), buffer: Int = 256) -> LiveEventHub {
         var configuration = LiveEventHub.Configuration(pollInterval: .seconds(3_600))
@@ -79,9 +52,9 @@ struct LiveEventHubTests {
             let outra = try await UnitService(store: store).create(name: "Outra")
             let hub = hub(database)
             try await running(hub) {
-                let agent = Received(await hub.subscribe(.init(unitIds: [loja.id], campaigns: false)).events)
-                let admin = Received(await hub.subscribe(.init(unitIds: [outra.id], campaigns: true)).events)
-                let root = Received(await hub.subscribe(.init(unitIds: nil, campaigns: true)).events)
+                let agent = StreamCollector(batches: await hub.subscribe(.init(unitIds: [loja.id], campaigns: false)).events)
+                let admin = StreamCollector(batches: await hub.subscribe(.init(unitIds: [outra.id], campaigns: true)).events)
+                let root = StreamCollector(batches: await hub.subscribe(.init(unitIds: nil, campaigns: true)).events)
                 defer { [agent, admin, root].forEach { $0.stop() } }
 
                 let mine = try await queue(store, unit: loja.id, index: 1)
@@ -89,7 +62,7 @@ struct LiveEventHubTests {
                 let created = try await store.createCampaign(NewCampaign(
                     unitId: outra.id, name: "Promo", bodyTemplate: "Oi", pacing: CampaignPacing(rate: .unlimited), createdAt: Date(),
                     recipients: [NewCampaign.Recipient(phone: "5511900000099", name: nil, variables: [:], body: "Oi")]))
-                try await store.changeCampaignStatus(id: created.campaign.id, from: [.draft], to: .running, at: Date())
+                _ = try await store.changeCampaignStatus(id: created.campaign.id, from: [.draft], to: .running, at: Date())
 
                 let campaign = created.campaign.id
                 #expect(await root.until { events in
@@ -111,7 +84,7 @@ struct LiveEventHubTests {
             let loja = try await UnitService(store: store).create(name: "Loja")
             let hub = hub(database, pageSize: 10)
             try await running(hub) {
-                let subscriber = Received(await hub.subscribe(.init(unitIds: nil, campaigns: false)).events)
+                let subscriber = StreamCollector(batches: await hub.subscribe(.init(unitIds: nil, campaigns: false)).events)
                 defer { subscriber.stop() }
                 var ids: [UUID] = []
                 for index in 0..<35 { ids.append(try await queue(store, unit: loja.id, index: index)) }
@@ -129,7 +102,7 @@ struct LiveEventHubTests {
             let hub = hub(database, tick: .milliseconds(10), buffer: 3)
             try await running(hub) {
                 let (_, stalled) = await hub.subscribe(.init(unitIds: nil, campaigns: false))
-                let reader = Received(await hub.subscribe(.init(unitIds: nil, campaigns: false)).events)
+                let reader = StreamCollector(batches: await hub.subscribe(.init(unitIds: nil, campaigns: false)).events)
                 defer { reader.stop() }
                 // A tick every 10 ms: the stalled one's three batches are soon full.
                 let deadline = ContinuousClock.now + .seconds(30)
@@ -149,11 +122,11 @@ struct LiveEventHubTests {
         try await TestDatabases.with(.sqlite) { database in
             let hub = hub(database)
             let running = Task { await hub.run() }
-            let subscriber = Received(await hub.subscribe(.init(unitIds: nil, campaigns: true)).events)
+            let subscriber = StreamCollector(batches: await hub.subscribe(.init(unitIds: nil, campaigns: true)).events)
             running.cancel()
             await running.value
             #expect(await subscriber.until { _ in subscriber.hasEnded })
-            let late = Received(await hub.subscribe(.init(unitIds: nil, campaigns: true)).events)
+            let late = StreamCollector(batches: await hub.subscribe(.init(unitIds: nil, campaigns: true)).events)
             #expect(await late.until { _ in late.hasEnded })
             #expect(await hub.subscriberCount == 0)
         }
