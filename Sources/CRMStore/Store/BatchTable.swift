@@ -58,39 +58,33 @@ struct BatchTable {
         }
     }
 
+    /// The rows as a JSON array of arrays (what `source` reads).
     var json: String {
-        if let encodedJSON { return encodedJSON }
-        var output = "["
-        output.reserveCapacity(rows.count * columns.count * 24)
-        for (rowIndex, row) in rows.enumerated() {
-            output += rowIndex == 0 ? "[" : ",["
-            for (cellIndex, cell) in row.enumerated() {
-                if cellIndex > 0 { output += "," }
-                Self.append(cell, to: &output)
-            }
-            output += "]"
-        }
-        return output + "]"
+        encodedJSON ?? written(asObjects: false)
     }
 
     /// The rows as a JSON array of objects keyed by column name, for PostgreSQL's
     /// `jsonb_populate_recordset` (a row type declares the columns once, in SQL).
-    var jsonObjects: String {
-        let keys = columns.map { column -> String in
+    var jsonObjects: String { written(asObjects: true) }
+
+    /// One loop for both forms: an object's cells are preceded by their column's key.
+    private func written(asObjects: Bool) -> String {
+        let keys = asObjects ? columns.map { column -> String in
             var key = ""
             JSONText.appendString(column.name, to: &key)
             return key + ":"
-        }
+        } : nil
+        let (open, close) = asObjects ? ("{", "}") : ("[", "]")
         var output = "["
-        output.reserveCapacity(rows.count * columns.count * 40)
+        output.reserveCapacity(rows.count * columns.count * (asObjects ? 40 : 24))
         for (rowIndex, row) in rows.enumerated() {
-            output += rowIndex == 0 ? "{" : ",{"
+            output += rowIndex == 0 ? open : "," + open
             for (cellIndex, cell) in row.enumerated() {
                 if cellIndex > 0 { output += "," }
-                output += keys[cellIndex]
+                if let keys { output += keys[cellIndex] }
                 Self.append(cell, to: &output)
             }
-            output += "}"
+            output += close
         }
         return output + "]"
     }
