@@ -23,15 +23,11 @@ done
 DURATION=${DURATION:-15s} WARMUP=${WARMUP:-3s} CONNECTIONS=${CONNECTIONS:-64} THREADS=${THREADS:-2} POOL_SIZE=${POOL_SIZE:-10}
 CONTACTS=${CONTACTS:-5000} DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_api}
 LISTENER_ARGS=${LISTENER_ARGS:-} DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-120}
-if [[ " $DATABASES " == *" postgres "* ]]; then
-    : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md), or DATABASES=sqlite}"
-fi
-if [ -z "${CRM_BINARY:-}" ]; then
-    swift build -c release --product crm >/dev/null
-    CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
-fi
+# wait_for, cpu_ticks and the other helpers the benchmark scripts share.
 # shellcheck source=scripts/bench/common.sh
-. scripts/bench/common.sh
+source "$PWD/scripts/bench/common.sh"
+require_postgres_url
+bench_binary
 lua="$PWD/scripts/bench/api.lua"
 bench_scratch
 bench_api_keys

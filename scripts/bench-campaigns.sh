@@ -26,15 +26,11 @@ done
 ROWS=${ROWS:-100000} CREATE_RUNS=${CREATE_RUNS:-3} DISPATCH=${DISPATCH:-10000} DISPATCH_RUNS=${DISPATCH_RUNS:-2}
 LARGE=${LARGE:-30000} CONCURRENCY=${CONCURRENCY:-32}
 DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_campaigns}
-if [[ " $DATABASES " == *" postgres "* ]]; then
-    : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md), or DATABASES=sqlite}"
-fi
-if [ -z "${CRM_BINARY:-}" ]; then
-    swift build -c release --product crm >/dev/null
-    CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
-fi
 # wait_for, cpu_ticks and the other helpers the benchmark scripts share.
+# shellcheck source=scripts/bench/common.sh
 source "$PWD/scripts/bench/common.sh"
+require_postgres_url
+bench_binary
 bench_scratch
 TEXT='Olá {{first_name}}, a oferta chegou em {{city|sua cidade}}!'
 

@@ -15,15 +15,11 @@ for tool in psql python3 curl; do
     command -v "$tool" >/dev/null || { echo "$tool is missing (apt-get install postgresql-client python3 curl)" >&2; exit 1; }
 done
 COUNT=${COUNT:-200} DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_events}
-if [[ " $DATABASES " == *" postgres "* ]]; then
-    : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md), or DATABASES=sqlite}"
-fi
-if [ -z "${CRM_BINARY:-}" ]; then
-    swift build -c release --product crm >/dev/null
-    CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
-fi
+# wait_for, cpu_ticks and the other helpers the benchmark scripts share.
 # shellcheck source=scripts/bench/common.sh
-. scripts/bench/common.sh
+source "$PWD/scripts/bench/common.sh"
+require_postgres_url
+bench_binary
 bench_scratch
 bench_api_keys
 

@@ -23,13 +23,11 @@ done
 DURATION=${DURATION:-20s} CONNECTIONS=${CONNECTIONS:-64} THREADS=${THREADS:-2} POOL_SIZE=${POOL_SIZE:-10}
 CONTACTS=${CONTACTS:-10000} DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench}
 LISTENER_ARGS=${LISTENER_ARGS:-}
-if [ -z "${CRM_BINARY:-}" ]; then
-    swift build -c release --product crm >/dev/null
-    CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
-fi
-lua="$PWD/scripts/bench/evolution-upsert.lua"
 # wait_for, cpu_ticks and the other helpers the benchmark scripts share.
+# shellcheck source=scripts/bench/common.sh
 source "$PWD/scripts/bench/common.sh"
+bench_binary
+lua="$PWD/scripts/bench/evolution-upsert.lua"
 bench_scratch
 start_simulator
 tick=$(getconf CLK_TCK)

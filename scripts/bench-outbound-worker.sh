@@ -21,15 +21,11 @@ done
 MESSAGES=${MESSAGES:-10000} CONTACTS=${CONTACTS:-1000} CONCURRENCY=${CONCURRENCY:-32} POOL_SIZE=${POOL_SIZE:-10}
 DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_outbound}
 LISTENER_ARGS=${LISTENER_ARGS:-} ROUNDS=${ROUNDS:-1}
-if [[ " $DATABASES " == *" postgres "* ]]; then
-    : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md), or DATABASES=sqlite}"
-fi
-if [ -z "${CRM_BINARY:-}" ]; then
-    swift build -c release --product crm >/dev/null
-    CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
-fi
 # wait_for, cpu_ticks and the other helpers the benchmark scripts share.
+# shellcheck source=scripts/bench/common.sh
 source "$PWD/scripts/bench/common.sh"
+require_postgres_url
+bench_binary
 bench_scratch
 
 

@@ -18,15 +18,11 @@ for tool in hyperfine psql sqlite3 python3 curl; do
 done
 RUNS=${RUNS:-40} WARMUP=${WARMUP:-5}
 DATABASES=${DATABASES:-"postgres sqlite"} BENCH_DATABASE=${BENCH_DATABASE:-crm_bench_send}
-if [[ " $DATABASES " == *" postgres "* ]]; then
-    : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md), or DATABASES=sqlite}"
-fi
-if [ -z "${CRM_BINARY:-}" ]; then
-    swift build -c release --product crm >/dev/null
-    CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
-fi
 # wait_for, cpu_ticks and the other helpers the benchmark scripts share.
+# shellcheck source=scripts/bench/common.sh
 source "$PWD/scripts/bench/common.sh"
+require_postgres_url
+bench_binary
 bench_scratch
 
 sent_count() { curl -fsS "$EVOLUTION_API_URL/_simulator/sent" | python3 -c 'import json, sys; print(sum(1 for s in json.load(sys.stdin) if s["instance"] == sys.argv[1]))' "$1"; }

@@ -1,7 +1,22 @@
 # Shared by the benchmark scripts (scripts/bench-*.sh source it): the scratch directory, the
 # simulator and a unit paired with it, waiting for a process's address, the machine and PostgreSQL
 # descriptions, scratch databases, CPU ticks, and wrk's RESULT lines.
-# Sourced, not run; expects `set -euo pipefail` and CRM_BINARY.
+# Sourced, not run (from the repository's root); expects `set -euo pipefail`.
+
+# Sets CRM_BINARY to a release build of crm: the one it already names, or one built now.
+bench_binary() {
+    if [ -z "${CRM_BINARY:-}" ]; then
+        swift build -c release --product crm >/dev/null
+        CRM_BINARY="$(swift build -c release --show-bin-path)/crm"
+    fi
+}
+
+# Stops with a hint when DATABASES includes postgres and BENCH_POSTGRES_URL is not set.
+require_postgres_url() {
+    if [[ " $DATABASES " == *" postgres "* ]]; then
+        : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL to a PostgreSQL server URL (see docs/performance.md), or DATABASES=sqlite}"
+    fi
+}
 
 # Sets up a run: $work, a scratch directory that is also crm's data and home, removed on exit with
 # every process listed in $pids stopped (kept with KEEP=1), and the keys every crm process needs.
