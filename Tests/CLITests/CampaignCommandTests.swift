@@ -43,9 +43,20 @@ struct CampaignCommandTests {
                 try await f.outbound.withListener(["--no-worker"]) { listener in try await f.outbound.connect(webhooksTo: listener) }
                 let created = try await f.create(Self.phones(5).flatMap { ["--to", $0] } + ["--text", "Oi", "--rate", "unlimited"])
                 let id = try CampaignFixture.id(of: created)
-                await f.simulator.injectFault(.delay(milliseconds: 60_000), count: 1)  // past a 10 s request timeout
-                let dispatched = try await f.campaigns(["dispatch", id, "--json", "--concurrency", "1"], overrides: ["CRM_PROVIDER_TIMEOUT": "10"])
+                // The first send is held past the request timeout. The timeout is 20 s, not less: the
+                // other four sends must answer within it on a loaded CI machine too (at 10 s, one
+                // in a CI run did not, and ended uncertain as well).
+                await f.simulator.injectFault(.hold, count: 1)
+                let dispatched: CLIRunner.Result
+                do {
+                    dispatched = try await f.campaigns(["dispatch", id, "--json", "--concurrency", "1"], overrides: ["CRM_PROVIDER_TIMEOUT": "20"])
+                    await f.simulator.releaseHeldRequests()
+                } catch {
+                    await f.simulator.releaseHeldRequests()
+                    throw error
+                }
                 #expect(dispatched.status == 0, "\(dispatched)")
+                #expect(dispatched.seconds >= 20, "the held send was given up at the timeout, not before")
                 let funnel = try await f.funnel(id)
                 #expect(funnel["uncertain"] as? Int == 1 && funnel["sent"] as? Int == 4 && funnel["failed"] as? Int == 0, "\(funnel)")
                 #expect(try await f.count("SELECT count(*) AS n FROM campaign_recipients WHERE status = 'uncertain' AND attempt = 1") == 1)
