@@ -157,7 +157,7 @@ let package = Package(
         ),
 
         .testTarget(name: "QRCodeTests", dependencies: ["QRCode", "CRMTestSupport"]),
-        .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CRMCoreTests", dependencies: ["CRMCore", .product(name: "Logging", package: "swift-log")], swiftSettings: swiftSettings),
         .testTarget(name: "CRMImportTests", dependencies: ["CRMImport", "CRMCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CRMServerTests",

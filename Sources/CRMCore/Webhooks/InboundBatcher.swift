@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Groups the plain inbound-message webhooks that arrive together into batches for
 /// `InboundBatchStore`: while a batch is being written, new arrivals wait, and the next batch
@@ -11,14 +12,24 @@ package actor InboundBatcher {
     private let maxConcurrentBatches: Int
     private var waiting: [(item: InboundWebhook, continuation: CheckedContinuation<InboundBatchResult, any Error>)] = []
     private var running = 0
+    private let logger: Logger?
+    private let slowBatch: Duration
 
     /// `maxConcurrentBatches`: batches written at the same time (one per database connection used).
     /// One by default: a batch is one call on PostgreSQL (one transaction on SQLite, which has one
     /// writer anyway), and two at once made PostgreSQL's CPU per message 20-40 % higher (concurrent
     /// inserts at the same index ends, shared locks on the unit's row) for smaller batches:
     /// scripts/bench-listener.sh stored 5,200/s with one, 4,300-5,000/s with two, 4,000-4,300 with three.
-    package init(store: any InboundBatchStore, maxBatch: Int = 128, maxConcurrentBatches: Int = 1) {
+    ///
+    /// A batch that takes longer than `slowBatch` to store is logged as a warning on `logger`:
+    /// every webhook in it waited that long, so it shows as a latency spike the database caused.
+    package init(
+        store: any InboundBatchStore, maxBatch: Int = 128, maxConcurrentBatches: Int = 1,
+        logger: Logger? = nil, slowBatch: Duration = .milliseconds(250)
+    ) {
         self.store = store
+        self.logger = logger
+        self.slowBatch = slowBatch
         self.maxBatch = max(1, maxBatch)
         self.maxConcurrentBatches = max(1, maxConcurrentBatches)
     }
@@ -43,6 +54,8 @@ package actor InboundBatcher {
     }
 
     private func write(_ batch: [(item: InboundWebhook, continuation: CheckedContinuation<InboundBatchResult, any Error>)]) async {
+        let started = ContinuousClock.now
+        defer { reportIfSlow(count: batch.count, took: ContinuousClock.now - started) }
         do {
             let results = try await store.storeInboundBatch(batch.map(\.item))
             guard results.count == batch.count else { throw CRMError(.internal, "The batch store answered for the wrong number of webhooks.") }
@@ -52,5 +65,14 @@ package actor InboundBatcher {
         }
         running -= 1
         startBatchIfPossible()
+    }
+
+    private func reportIfSlow(count: Int, took: Duration) {
+        guard took > slowBatch, let logger else { return }
+        let milliseconds = Int(took / .milliseconds(1))
+        logger.warning(
+            "Storing \(count) inbound webhook\(count == 1 ? "" : "s") took \(milliseconds) ms: the database answered slowly, and they waited that long.",
+            metadata: ["batch": "\(count)", "ms": "\(milliseconds)"]
+        )
     }
 }

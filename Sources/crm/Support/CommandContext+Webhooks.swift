@@ -17,7 +17,7 @@ extension CommandContext {
     /// reading CRM_SECRET_KEY.
     func listenerIngestion(secretBox: @escaping @Sendable () throws -> SecretBox) -> WebhookIngestion {
         webhookIngestion(
-            batcher: InboundBatcher(store: store),
+            batcher: InboundBatcher(store: store, logger: Log.logger),
             secretCache: SecretLookupCache(ttl: 1), optOutCache: OptOutKeywordCache(ttl: 1), secretBox: secretBox
         )
     }

@@ -1,0 +1,94 @@
+import CRMCore
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// The batcher alone, over a store that answers after a delay it is told: how arrivals are grouped,
+/// and the warning a slow batch leaves in the log. The real stores' batches are tested in CRMStoreTests.
+@Suite("InboundBatcher")
+struct InboundBatcherTests {
+    /// Answers every item `.stored` after `delay`, and remembers the size of each batch.
+    actor SlowStore: InboundBatchStore {
+        let delay: Duration
+        private(set) var batchSizes: [Int] = []
+        init(delay: Duration) { self.delay = delay }
+
+        func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] {
+            batchSizes.append(items.count)
+            try await Task.sleep(for: delay)
+            return items.map { _ in .stored(messageId: UUID()) }
+        }
+    }
+
+    /// Keeps the lines logged through it.
+    final class CapturedLog: Sendable {
+        let lines = Mutex<[(level: Logger.Level, message: String)]>([])
+
+        var logger: Logger {
+            Logger(label: "batcher-test") { _ in Handler(log: self) }
+        }
+
+        struct Handler: LogHandler {
+            let log: CapturedLog
+            var metadata: Logger.Metadata = [:]
+            var logLevel: Logger.Level = .trace
+            subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+                get { metadata[key] }
+                set { metadata[key] = newValue }
+            }
+            func log(event: LogEvent) {
+                log.lines.withLock { $0.append((event.level, "\(event.message)")) }
+            }
+        }
+    }
+
+    static func item(_ index: Int) -> InboundWebhook {
+        let unit = UUID(), now = Date(), raw = "{\"id\":\"M\(index)\"}"
+        let record = StoredWebhookEvent(
+            unitId: unit, provider: .evolution, eventType: "inboundMessage", instance: "crm-loja",
+            dedupeKey: WebhookIngestion.dedupeKey(Data(raw.utf8)), body: raw, result: .applied, attempts: 1,
+            receivedAt: now, appliedAt: now
+        )
+        return InboundWebhook(record: record, message: IncomingMessage(
+            unitId: unit, provider: .evolution, externalId: "M\(index)", phone: "551198765\(String(format: "%04d", index))",
+            lid: nil, senderName: nil, fromMe: false, kind: .text, body: "oi", sentAt: now, receivedAt: now
+        ))
+    }
+
+    /// Submits `count` items at once and waits for every answer.
+    static func submitAll(_ batcher: InboundBatcher, count: Int) async throws -> [InboundBatchResult] {
+        try await withThrowingTaskGroup(of: InboundBatchResult.self) { group in
+            for index in 0..<count { group.addTask { try await batcher.submit(item(index)) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test("arrivals while a batch is written go together in the next one, up to the maximum")
+    func grouping() async throws {
+        let store = SlowStore(delay: .milliseconds(100))
+        let batcher = InboundBatcher(store: store, maxBatch: 8)
+        let results = try await Self.submitAll(batcher, count: 30)
+        #expect(results.count == 30)
+        let sizes = await store.batchSizes
+        #expect(sizes.reduce(0, +) == 30 && sizes.allSatisfy { $0 <= 8 }, "\(sizes)")
+        #expect(sizes.count < 30, "every item went alone: \(sizes)")
+    }
+
+    @Test("a batch slower than the threshold is logged once as a warning with its size and time; a fast one is not")
+    func slowBatchWarning() async throws {
+        let captured = CapturedLog()
+        let slow = InboundBatcher(store: SlowStore(delay: .milliseconds(200)), logger: captured.logger, slowBatch: .milliseconds(50))
+        _ = try await slow.submit(Self.item(1))
+        let warnings = captured.lines.withLock { $0 }
+        #expect(warnings.count == 1 && warnings[0].level == .warning, "\(warnings)")
+        #expect(warnings.first?.message.hasPrefix("Storing 1 inbound webhook took ") == true, "\(warnings)")
+        let milliseconds = warnings.first.flatMap { Int($0.message.split(separator: " ")[5]) } ?? -1
+        #expect(milliseconds >= 200, "\(warnings)")
+
+        let quiet = CapturedLog()
+        let fast = InboundBatcher(store: SlowStore(delay: .zero), logger: quiet.logger, slowBatch: .seconds(5))
+        _ = try await Self.submitAll(fast, count: 5)
+        #expect(quiet.lines.withLock { $0.isEmpty })
+    }
+}
