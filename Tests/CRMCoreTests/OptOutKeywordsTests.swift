@@ -41,6 +41,31 @@ struct OptOutKeywordsTests {
         #expect(OptOutKeywords.candidate("...") == nil)
     }
 
+    @Test("the ASCII pre-check rejects ordinary messages and never a text whose form is a keyword")
+    func asciiPreCheck() throws {
+        let defaults = OptOutKeywords.defaults
+        #expect(!defaults.mayMatch("Olá! Quero saber o horário de hoje."), "q, u, e… are in no default keyword")
+        #expect(defaults.mayMatch("ＳＴＯＰ") && defaults.mayMatch("CANCELÁR?!") && defaults.mayMatch("stop please"))
+        let own = try OptOutKeywords.parse("sair2, Não quero")
+        #expect(own.matches("SAIR2!") && own.matches("nao QUERO") && !own.matches("sair3"))
+
+        // Random texts from keyword pieces, other letters, accents, width forms, marks, spaces and
+        // punctuation: matches (with the pre-check) decides as normalizing every text would.
+        let pieces = ["stop", "STOP", "Sto", "p", "parar", "PÁRAR", "sair", "sair2", "não", "quero", "Cancelar", "x", "Q",
+                      "ＳＴＯＰ", "\u{0301}", "é", "ﬁ", "İ", " ", "  ", "\t", "\n", "!", "¡", "?", ".", "*", "\"", "🛑", "7", "2"]
+        var generator = SystemRandomNumberGenerator()
+        var matched = 0
+        for keywords in [defaults, own] {
+            for _ in 0..<3_000 {
+                let text = (0..<Int.random(in: 1...4, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                let reference = OptOutKeywords.candidate(text).map(keywords.contains(normalized:)) ?? false
+                #expect(keywords.matches(text) == reference, "\(text.debugDescription)")
+                if reference { matched += 1 }
+            }
+        }
+        #expect(matched > 50, "the random texts should include keywords: \(matched)")
+    }
+
     @Test("bad lists are refused with a message that says what to fix", arguments: [
         ("", "at least one"), ("  ", "at least one"), ("STOP,,PARAR", "empty"), ("STOP,", "empty"),
         ("STOP,stop", "same word"), ("Parar,PARAR!", "same word"), ("sair,SAÍR", "same word"),

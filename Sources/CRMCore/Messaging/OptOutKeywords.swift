@@ -9,6 +9,8 @@ package struct OptOutKeywords: Sendable, Equatable, Codable {
     package let words: [String]
     /// Their `normalized` forms: what a message is compared with.
     private let forms: Set<String>
+    /// The ASCII letters and digits found in `forms`, one bit each (see `mayMatch`).
+    private let asciiInForms: ASCIISet
 
     package static let defaultWords = ["STOP", "PARAR", "SAIR", "CANCELAR"]
     package static let defaults = OptOutKeywords(stored: defaultWords)
@@ -20,6 +22,7 @@ package struct OptOutKeywords: Sendable, Equatable, Codable {
     package init(stored words: [String]) {
         self.words = words
         forms = Set(words.map(Self.normalized).filter { !$0.isEmpty })
+        asciiInForms = ASCIISet(forms.lazy.flatMap(\.utf8))
     }
 
     /// Words a person gave: each non-empty, of letters or digits at heart, at most `maxLength`
@@ -69,7 +72,19 @@ package struct OptOutKeywords: Sendable, Equatable, Codable {
 
     /// Whether the whole of `text` is one of the keywords.
     package func matches(_ text: String) -> Bool {
-        Self.candidate(text).map(contains(normalized:)) ?? false
+        guard mayMatch(text) else { return false }
+        return Self.candidate(text).map(contains(normalized:)) ?? false
+    }
+
+    /// False when `text` has an ASCII letter or digit that no keyword has: normalizing keeps every
+    /// one of them (lowercased), so its form cannot be a keyword. This rejects almost every real
+    /// message by reading its bytes once, before the costly Unicode normalization.
+    package func mayMatch(_ text: String) -> Bool {
+        for byte in text.utf8 {
+            let lowered = (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
+            if ASCIISet.isAlphanumeric(lowered), !asciiInForms.contains(lowered) { return false }
+        }
+        return true
     }
 
     /// Whether `form` (a `candidate`) is one of the keywords.
@@ -109,4 +124,25 @@ package struct OptOutKeywords: Sendable, Equatable, Codable {
     }
 
     package static func == (lhs: OptOutKeywords, rhs: OptOutKeywords) -> Bool { lhs.words == rhs.words }
+}
+
+/// A set of ASCII bytes as two 64-bit masks.
+private struct ASCIISet: Sendable {
+    private var low: UInt64 = 0
+    private var high: UInt64 = 0
+
+    init(_ bytes: some Sequence<UInt8>) {
+        for byte in bytes where byte < 128 {
+            if byte < 64 { low |= 1 << byte } else { high |= 1 << (byte - 64) }
+        }
+    }
+
+    func contains(_ byte: UInt8) -> Bool {
+        byte < 64 ? low & (1 << byte) != 0 : byte < 128 && high & (1 << (byte - 64)) != 0
+    }
+
+    /// 0-9 and a-z (callers lowercase first).
+    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x61...0x7A).contains(byte)
+    }
 }

@@ -10,11 +10,11 @@ struct OptOutDetection {
     let now: Date
 
     func optsOut(_ message: IncomingMessage, store: any OptOutKeywordStore) async throws -> Bool {
-        guard !message.fromMe, message.kind == .text, let body = message.body,
-              let candidate = OptOutKeywords.candidate(body) else { return false }
+        guard !message.fromMe, message.kind == .text, let body = message.body else { return false }
         if let keywords = cache?.keywords(unitId: message.unitId, now: now) {
-            return keywords.contains(normalized: candidate)
+            return keywords.matches(body)
         }
+        guard let candidate = OptOutKeywords.candidate(body) else { return false }
         let keywords = try await store.optOutKeywords(unitId: message.unitId)
         cache?.remember(keywords, unitId: message.unitId, now: now)
         return keywords.contains(normalized: candidate)
