@@ -60,4 +60,17 @@ struct OptOutDetectionTests {
         #expect(try await later.optsOut(message("Basta!"), store: store))
         #expect(await store.reads == 3)
     }
+
+    @Test("with the cache, a long text fills it too: the next messages are decided without normalizing or reading")
+    func cacheFilledByLongTexts() async throws {
+        let store = CountingKeywords()
+        let cache = OptOutKeywordCache(ttl: 1)
+        for _ in 0..<5 {
+            #expect(try await !OptOutDetection(cache: cache, now: t0).optsOut(message("Olá! Quero saber o horário de hoje."), store: store))
+        }
+        #expect(await store.reads == 1)
+        #expect(cache.keywords(unitId: unit, now: t0) == .defaults, "the listener kept the keywords read for the first text")
+        #expect(try await OptOutDetection(cache: cache, now: t0).optsOut(message("Cancelar."), store: store))
+        #expect(await store.reads == 1)
+    }
 }
