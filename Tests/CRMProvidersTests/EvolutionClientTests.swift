@@ -53,7 +53,7 @@ struct EvolutionClientTests {
         await simulator.stop()
     }
 
-    /// Runs `operation`, expecting a `ProviderError`.
+    /// Runs `operation`, expecting a `ProviderError`. (The Meta and Z-API client tests use it too.)
     static func failure<T>(_ operation: () async throws -> T) async -> ProviderError? {
         do {
             _ = try await operation()
@@ -65,6 +65,22 @@ struct EvolutionClientTests {
             Issue.record("expected a ProviderError, got \(error)")
             return nil
         }
+    }
+
+    /// `failure`, and how long `operation` took to fail: a timeout test checks the client gave up early.
+    static func timedFailure<T>(_ operation: () async throws -> T) async -> (error: ProviderError?, elapsed: Duration) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let error = await failure(operation)
+        return (error, clock.now - start)
+    }
+
+    /// A loopback port nothing listens on any more: a simulator's, started and stopped.
+    static func closedPort() async throws -> Int {
+        let simulator = EvolutionSimulator(configuration: .init(apiKey: apiKey), logger: quietLogger)
+        let port = try await simulator.start()
+        await simulator.stop()
+        return port
     }
 
     /// `GET /instance/connect` without the client, to compare with what it returns.
@@ -282,10 +298,7 @@ struct EvolutionClientTests {
                 logger: Self.quietLogger
             )
             await simulator.injectFault(.delay(milliseconds: 120_000))
-            let clock = ContinuousClock()
-            let start = clock.now
-            let error = await Self.failure { try await impatient.connectionState(instance: "unit-slow") }
-            let elapsed = clock.now - start
+            let (error, elapsed) = await Self.timedFailure { try await impatient.connectionState(instance: "unit-slow") }
             try await impatient.shutdown()
             let failure = try #require(error)
             #expect(elapsed < .seconds(60))  // far below the 120 s delay: the client gave up
@@ -296,9 +309,7 @@ struct EvolutionClientTests {
     }
 
     @Test func aClosedPortCannotBeReached() async throws {
-        let simulator = EvolutionSimulator(configuration: .init(apiKey: Self.apiKey), logger: Self.quietLogger)
-        let port = try await simulator.start()
-        await simulator.stop()
+        let port = try await Self.closedPort()
         let client = try EvolutionClient(
             configuration: .init(baseURL: "http://127.0.0.1:\(port)", apiKey: Self.apiKey, http: Self.http(attempts: 2)),
             logger: Self.quietLogger

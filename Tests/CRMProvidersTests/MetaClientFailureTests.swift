@@ -93,10 +93,9 @@ extension MetaClientTests {
             let impatient = try Self.client(
                 base: try #require(await simulator.baseURL), http: Self.http(attempts: 1, requestTimeout: .milliseconds(300)))
             await simulator.injectFault(.delay(milliseconds: 120_000))
-            let clock = ContinuousClock()
-            let start = clock.now
-            let error = await Self.failure { try await impatient.connectionState(instance: Self.phoneNumberId) }
-            let elapsed = clock.now - start
+            let (error, elapsed) = await EvolutionClientTests.timedFailure {
+                try await impatient.connectionState(instance: Self.phoneNumberId)
+            }
             try await impatient.shutdown()
             let failure = try #require(error)
             #expect(elapsed < .seconds(60))  // far below the 120 s delay: the client gave up
@@ -107,9 +106,7 @@ extension MetaClientTests {
     }
 
     @Test func aClosedPortCannotBeReached() async throws {
-        let simulator = EvolutionSimulator(configuration: .init(apiKey: "k"), logger: Self.quietLogger)
-        let port = try await simulator.start()
-        await simulator.stop()
+        let port = try await EvolutionClientTests.closedPort()
         let client = try Self.client(base: "http://127.0.0.1:\(port)", http: Self.http(attempts: 2))
         let error = await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) }
         try await client.shutdown()

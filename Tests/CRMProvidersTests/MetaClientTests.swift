@@ -18,10 +18,7 @@ struct MetaClientTests {
     /// Fast retries, so that fault tests take milliseconds; timeouts long enough for a loaded machine
     /// (the timeout test sets its own).
     static func http(attempts: Int = 3, requestTimeout: Duration = .seconds(30)) -> ProviderHTTPConfiguration {
-        ProviderHTTPConfiguration(
-            connectTimeout: .seconds(10), requestTimeout: requestTimeout,
-            retry: ProviderRetryPolicy(maxAttempts: attempts, initialDelay: .milliseconds(5), maxDelay: .milliseconds(20))
-        )
+        EvolutionClientTests.http(attempts: attempts, requestTimeout: requestTimeout)
     }
 
     static let quietLogger: Logger = {
@@ -77,16 +74,7 @@ struct MetaClientTests {
 
     /// Runs `operation`, expecting a `ProviderError`.
     static func failure<T>(_ operation: () async throws -> T) async -> ProviderError? {
-        do {
-            _ = try await operation()
-            Issue.record("expected a ProviderError")
-            return nil
-        } catch let error as ProviderError {
-            return error
-        } catch {
-            Issue.record("expected a ProviderError, got \(error)")
-            return nil
-        }
+        await EvolutionClientTests.failure(operation)
     }
 
     /// No secret of the test credentials, nor Graph's own texts, in a message.

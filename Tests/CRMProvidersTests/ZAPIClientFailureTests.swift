@@ -135,10 +135,7 @@ extension ZAPIClientTests {
                 port: try #require(await simulator.port), http: Self.http(attempts: 1, requestTimeout: .milliseconds(300))
             )
             await simulator.injectFault(.delay(milliseconds: 120_000))
-            let clock = ContinuousClock()
-            let start = clock.now
-            let error = await Self.failure { try await impatient.connectionState(instance: Self.instanceId) }
-            let elapsed = clock.now - start
+            let (error, elapsed) = await EvolutionClientTests.timedFailure { try await impatient.connectionState(instance: Self.instanceId) }
             try await impatient.shutdown()
             let failure = try #require(error)
             #expect(elapsed < .seconds(60))  // far below the 120 s delay: the client gave up
@@ -151,9 +148,7 @@ extension ZAPIClientTests {
     }
 
     @Test func aClosedPortCannotBeReached() async throws {
-        let simulator = EvolutionSimulator(configuration: .init(apiKey: EvolutionClientTests.apiKey), logger: EvolutionClientTests.quietLogger)
-        let port = try await simulator.start()
-        await simulator.stop()
+        let port = try await EvolutionClientTests.closedPort()
         let client = try Self.client(port: port, http: Self.http(attempts: 2))
         let error = await Self.failure { try await client.connectionState(instance: Self.instanceId) }
         try await client.shutdown()
