@@ -131,6 +131,46 @@ struct MigrationTests {
         #expect(tables(.sqlite).count == 12, "the ten tables of 0001 and pending_message_statuses (0004), unit_send_pacing (0007)")
     }
 
+    /// PostgreSQL's 0013 checks the rows stored before 0012's references (SQLite's triggers only
+    /// check new rows, so no stored row can make its migrations fail).
+    @Test("a migration refused by the stored rows names itself; those before it stay applied, it stays pending",
+          arguments: TestDatabaseKind.stores.filter { $0 != .sqlite })
+    func refusedByStoredRows(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind, migrated: false) { database in
+            let all = database.migrator.migrations
+            try await Migrator(driver: database.driver, migrations: all.filter { $0.version < 12 }).migrate()
+            // Before 0012, a message could point at another unit's conversation.
+            let now = Date()
+            let (unit, otherUnit, contact, conversation) = (UUID(), UUID(), UUID(), UUID())
+            try await database.withUnsafeSQL { sql in
+                for (id, slug) in [(unit, "a"), (otherUnit, "b")] {
+                    try await sql.raw("""
+                        INSERT INTO units (id, name, slug, created_at, updated_at) VALUES (\(bind: id), 'U', \(bind: slug), \(bind: now), \(bind: now))
+                        """).run()
+                }
+                try await sql.raw("""
+                    INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
+                    VALUES (\(bind: contact), \(bind: unit), '5511999990001', \(bind: now), \(bind: now))
+                    """).run()
+                try await sql.raw("""
+                    INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
+                    VALUES (\(bind: conversation), \(bind: unit), \(bind: contact), \(bind: now), \(bind: now))
+                    """).run()
+                try await sql.raw("""
+                    INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, body, status, created_at, updated_at)
+                    VALUES (\(bind: UUID()), \(bind: otherUnit), \(bind: conversation), \(bind: contact), 'outbound', 'hi', 'queued',
+                            \(bind: now), \(bind: now))
+                    """).run()
+            }
+            let error = await #expect(throws: CRMError.self) { try await database.migrator.migrate() }
+            #expect(error?.kind == .configuration)
+            #expect(error?.message.contains("Migration 0013_validate_unit_consistent_references failed") == true, "\(String(describing: error))")
+            #expect(error?.message.contains("another unit") == true)
+            let states = try await database.migrator.status()
+            #expect(states.filter { !$0.isApplied }.map(\.version) == all.map(\.version).filter { $0 >= 13 })
+        }
+    }
+
     private func tableNames(_ database: CRMDatabase) async throws -> Set<String> {
         let query: SQLQueryString = switch database.location.dialect {
         case .sqlite: "SELECT name FROM sqlite_master WHERE type = 'table'"

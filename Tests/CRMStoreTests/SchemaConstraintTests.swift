@@ -14,6 +14,8 @@ struct SchemaConstraintTests {
         let otherUnit = UUID()
         let contact = UUID()
         let conversation = UUID()
+        let otherContact = UUID()
+        let otherConversation = UUID()
     }
 
     func seed(_ database: CRMDatabase) async throws -> Fixture {
@@ -24,26 +26,35 @@ struct SchemaConstraintTests {
                 INSERT INTO units (id, name, slug, created_at, updated_at) VALUES (\(bind: id), 'U', \(bind: slug), \(bind: now), \(bind: now))
                 """)
         }
-        try await run(database, """
-            INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
-            VALUES (\(bind: fixture.contact), \(bind: fixture.unit), '5511999990001', \(bind: now), \(bind: now))
-            """)
-        try await run(database, """
-            INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
-            VALUES (\(bind: fixture.conversation), \(bind: fixture.unit), \(bind: fixture.contact), \(bind: now), \(bind: now))
-            """)
+        for (unit, contact, conversation) in [
+            (fixture.unit, fixture.contact, fixture.conversation), (fixture.otherUnit, fixture.otherContact, fixture.otherConversation),
+        ] {
+            try await run(database, """
+                INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
+                VALUES (\(bind: contact), \(bind: unit), '5511999990001', \(bind: now), \(bind: now))
+                """)
+            try await run(database, """
+                INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
+                VALUES (\(bind: conversation), \(bind: unit), \(bind: contact), \(bind: now), \(bind: now))
+                """)
+        }
         return fixture
     }
 
     func insertMessage(
-        _ database: CRMDatabase, _ f: Fixture, unit: UUID? = nil, clientId: String? = nil, externalId: String? = nil,
+        _ database: CRMDatabase, _ f: Fixture, unit: UUID? = nil, conversation: UUID? = nil, contact: UUID? = nil,
+        clientId: String? = nil, externalId: String? = nil,
         provider: String? = "evolution", status: String = "queued", direction: String = "outbound", retries: Int = 0
     ) async throws {
         let now = Date()
+        // Another unit's message goes to that unit's conversation unless the test says otherwise.
+        let isOther = unit == f.otherUnit
+        let conversation = conversation ?? (isOther ? f.otherConversation : f.conversation)
+        let contact = contact ?? (isOther ? f.otherContact : f.contact)
         try await run(database, """
             INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, body, client_message_id,
                                   external_id, provider, status, retry_count, created_at, updated_at)
-            VALUES (\(bind: UUID()), \(bind: unit ?? f.unit), \(bind: f.conversation), \(bind: f.contact), \(bind: direction),
+            VALUES (\(bind: UUID()), \(bind: unit ?? f.unit), \(bind: conversation), \(bind: contact), \(bind: direction),
                     'hi', \(bind: clientId), \(bind: externalId), \(bind: provider), \(bind: status), \(bind: retries),
                     \(bind: now), \(bind: now))
             """)
@@ -78,6 +89,44 @@ struct SchemaConstraintTests {
                     try await insertMessage(database, f, externalId: "3EB0A", status: "received", direction: "inbound")
                 }
                 try await insertMessage(database, f, externalId: "3EB0A", provider: "zapi", status: "received", direction: "inbound")
+            }
+        }
+    }
+
+    @Test("a message's conversation and contact, and a conversation's contact, belong to its unit", arguments: TestDatabaseKind.stores)
+    func referencesStayInTheUnit(kind: TestDatabaseKind) async throws {
+        try await TestDatabases.with(kind) { database in
+            do {
+                let f = try await seed(database)
+                // Another unit's conversation, or a conversation of another contact: refused.
+                await #expect(throws: StoreError.foreignKeyViolation) {
+                    try await insertMessage(database, f, conversation: f.otherConversation, contact: f.otherContact)
+                }
+                await #expect(throws: StoreError.foreignKeyViolation) { try await insertMessage(database, f, contact: f.otherContact) }
+                await #expect(throws: StoreError.foreignKeyViolation) {
+                    try await insertMessage(database, f, unit: f.otherUnit, conversation: f.conversation, contact: f.contact)
+                }
+                let now = Date()
+                await #expect(throws: StoreError.foreignKeyViolation) {
+                    try await run(database, """
+                        INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
+                        VALUES (\(bind: UUID()), \(bind: f.unit), \(bind: f.otherContact), \(bind: now), \(bind: now))
+                        """)
+                }
+                // Moving a message to another unit's conversation is refused too; its own unit's is fine.
+                try await insertMessage(database, f, clientId: "moved")
+                await #expect(throws: StoreError.foreignKeyViolation) {
+                    try await run(database, """
+                        UPDATE messages SET unit_id = \(bind: f.otherUnit), conversation_id = \(bind: f.otherConversation)
+                        WHERE client_message_id = 'moved'
+                        """)
+                }
+                let counts = try await database.withUnsafeSQL { sql in
+                    try await sql.raw("SELECT (SELECT count(*) FROM messages) AS m, (SELECT count(*) FROM conversations) AS c").first()!
+                }
+                #expect(try counts.decode(column: "m", as: Int.self) == 1)
+                #expect(try counts.decode(column: "c", as: Int.self) == 2)
+                try await insertMessage(database, f, unit: f.otherUnit)
             }
         }
     }
@@ -127,11 +176,17 @@ struct SchemaConstraintTests {
             try await insertMessage(database, f, clientId: "c")
             #expect(try await database.store.footprint(ofUnit: f.unit).messages == 1)
             #expect(try await database.store.deleteUnit(id: f.unit))
-            let left = try await database.withUnsafeSQL { sql in
-                try await sql.raw("SELECT (SELECT count(*) FROM messages) + (SELECT count(*) FROM contacts) + (SELECT count(*) FROM conversations) AS n")
-                    .first()!.decode(column: "n", as: Int.self)
+            let (left, others) = try await database.withUnsafeSQL { sql in
+                let row = try await sql.raw("""
+                    SELECT (SELECT count(*) FROM messages WHERE unit_id = \(bind: f.unit))
+                         + (SELECT count(*) FROM contacts WHERE unit_id = \(bind: f.unit))
+                         + (SELECT count(*) FROM conversations WHERE unit_id = \(bind: f.unit)) AS n,
+                           (SELECT count(*) FROM contacts) + (SELECT count(*) FROM conversations) AS others
+                    """).first()!
+                return (try row.decode(column: "n", as: Int.self), try row.decode(column: "others", as: Int.self))
             }
             #expect(left == 0)
+            #expect(others == 2)  // the other unit's contact and conversation stay
         }
     }
 }

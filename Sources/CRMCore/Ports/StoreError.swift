@@ -3,7 +3,7 @@
 package enum StoreError: Error, Sendable, Equatable {
     /// A unique constraint or index refused the row; `key` names it (e.g. "units_slug_key", "users.email").
     case uniqueViolation(key: String)
-    /// A foreign key refused the row: the record it points to does not exist.
+    /// A foreign key refused the row: the record it points to does not exist, or belongs to another unit.
     case foreignKeyViolation
     /// A CHECK or NOT NULL constraint refused the row.
     case constraintViolation(detail: String)

@@ -43,7 +43,9 @@ enum DatabaseErrors {
             // "UNIQUE constraint failed: units.slug" or "...: index 'users_email_lower_key'"
             let key = error.message.components(separatedBy: "failed: ").last ?? "unknown"
             return StoreError.uniqueViolation(key: key.replacingOccurrences(of: "index ", with: "").replacingOccurrences(of: "'", with: ""))
-        case .constraintForeignKeyFailed:
+        case .constraintForeignKeyFailed, .constraintTriggerFailed:
+            // The schema's only aborting triggers check references (db/sqlite/0012), as PostgreSQL's
+            // composite foreign keys do: the same error on both.
             return StoreError.foreignKeyViolation
         case .constraint, .constraintCheckFailed, .constraintNotNullFailed, .constraintStrictDataTypeFailed:
             return StoreError.constraintViolation(detail: error.message.components(separatedBy: "failed: ").last ?? "")

@@ -72,8 +72,12 @@ package struct Migrator: Sendable {
             try await createMigrationsTable(sql)
             let done = Set(try await appliedRows(sql).map(\.version))
             guard let next = migrations.first(where: { !done.contains($0.version) }) else { return nil }
-            for statement in SQLStatementSplitter.split(next.sql) {
-                try await sql.raw(SQLQueryString(statement)).run()
+            do {
+                for statement in SQLStatementSplitter.split(next.sql) {
+                    try await sql.raw(SQLQueryString(statement)).run()
+                }
+            } catch {
+                throw Self.failure(of: next, error, dialect: driver.dialect)
             }
             try await sql.raw("""
                 INSERT INTO schema_migrations (version, name, checksum, applied_at)
@@ -81,6 +85,23 @@ package struct Migrator: Sendable {
                 """).run()
             return next
         }
+    }
+
+    /// A migration that the rows already stored refuse names itself and what refused it: the
+    /// store's own error ("A record this one refers to does not exist.") would point elsewhere.
+    static func failure(of migration: Migration, _ error: any Error, dialect: SQLDialectName) -> any Error {
+        let refused: String
+        switch DatabaseErrors.translate(error, dialect: dialect) {
+        case StoreError.foreignKeyViolation: refused = "rows that refer to a record that does not exist or belongs to another unit"
+        case StoreError.uniqueViolation(let key): refused = "rows that repeat a key that must be unique (\(key))"
+        case StoreError.constraintViolation(let detail): refused = "rows that break a rule (\(detail))"
+        case let other: return other
+        }
+        let name = "\(String(repeating: "0", count: max(0, 4 - String(migration.version).count)))\(migration.version)_\(migration.name)"
+        return CRMError.configuration(
+            "Migration \(name) failed: the database holds \(refused). Nothing of that migration was applied; "
+                + "correct those rows, then run 'crm db migrate' again."
+        )
     }
 
     private func takeMigrationLock(_ sql: any SQLDatabase) async throws {
