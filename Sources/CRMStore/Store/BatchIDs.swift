@@ -8,31 +8,35 @@ extension UUID {
     private static let upperHexDigits = Array("0123456789ABCDEF".utf8)
 
     /// Appends the id as `uuidString` writes it (upper case: the form SQLite rows hold and compare).
-    func appendText(to output: inout String) {
-        let digits = Self.upperHexDigits
-        let text = withUnsafeBytes(of: uuid) { bytes in
-            String(unsafeUninitializedCapacity: 36) { buffer in
-                var out = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        buffer[out] = UInt8(ascii: "-")
-                        out += 1
-                    }
-                    buffer[out] = digits[Int(byte >> 4)]
-                    buffer[out + 1] = digits[Int(byte & 0x0F)]
-                    out += 2
-                }
-                return out
-            }
-        }
-        output += text
+    func appendText(to output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: 36))
+        output.withUnsafeMutableBufferPointer { writeText(into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
     }
 
     /// The id as `uuidString` writes it, without sprintf.
     var text: String {
-        var output = ""
-        appendText(to: &output)
-        return output
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            writeText(into: buffer)
+            return 36
+        }
+    }
+
+    /// The 36 characters of the text form, into the start of `buffer`.
+    private func writeText(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let digits = Self.upperHexDigits
+        withUnsafeBytes(of: uuid) { bytes in
+            var out = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[out] = UInt8(ascii: "-")
+                    out += 1
+                }
+                buffer[out] = digits[Int(byte >> 4)]
+                buffer[out + 1] = digits[Int(byte & 0x0F)]
+                out += 2
+            }
+        }
     }
 
     /// Parses the 36-character text form (either case), as `UUID(uuidString:)` does, without sscanf.

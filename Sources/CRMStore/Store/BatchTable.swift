@@ -21,9 +21,9 @@ struct BatchTable {
 
         /// The cell's JSON, for rows encoded ahead of the statement that takes them.
         static func preEncoded(_ cell: Cell) -> Cell {
-            var output = ""
+            var output: [UInt8] = []
             BatchTable.append(cell, to: &output)
-            return .encoded(output)
+            return .encoded(String(decoding: output, as: UTF8.self))
         }
     }
 
@@ -67,26 +67,29 @@ struct BatchTable {
     /// `jsonb_populate_recordset` (a row type declares the columns once, in SQL).
     var jsonObjects: String { written(asObjects: true) }
 
-    /// One loop for both forms: an object's cells are preceded by their column's key.
+    /// One loop for both forms: an object's cells are preceded by their column's key. Written as
+    /// UTF-8 bytes and made a String once at the end.
     private func written(asObjects: Bool) -> String {
-        let keys = asObjects ? columns.map { column -> String in
-            var key = ""
+        let keys = asObjects ? columns.map { column -> [UInt8] in
+            var key: [UInt8] = []
             JSONText.appendString(column.name, to: &key)
-            return key + ":"
+            return key + [UInt8(ascii: ":")]
         } : nil
-        let (open, close) = asObjects ? ("{", "}") : ("[", "]")
-        var output = "["
+        let (open, close) = asObjects ? (UInt8(ascii: "{"), UInt8(ascii: "}")) : (UInt8(ascii: "["), UInt8(ascii: "]"))
+        var output: [UInt8] = [UInt8(ascii: "[")]
         output.reserveCapacity(rows.count * columns.count * (asObjects ? 40 : 24))
         for (rowIndex, row) in rows.enumerated() {
-            output += rowIndex == 0 ? open : "," + open
+            if rowIndex > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(open)
             for (cellIndex, cell) in row.enumerated() {
-                if cellIndex > 0 { output += "," }
+                if cellIndex > 0 { output.append(UInt8(ascii: ",")) }
                 if let keys { output += keys[cellIndex] }
                 Self.append(cell, to: &output)
             }
-            output += close
+            output.append(close)
         }
-        return output + "]"
+        output.append(UInt8(ascii: "]"))
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// The JSON made once, now (on the caller's task), for a statement that comes later.
@@ -98,18 +101,18 @@ struct BatchTable {
         rows = []
     }
 
-    static func append(_ cell: Cell, to output: inout String) {
+    static func append(_ cell: Cell, to output: inout [UInt8]) {
         switch cell {
-        case .null: output += "null"
-        case .number(let value): output += value.isFinite ? "\(value)" : "null"
-        case .integer(let value): output += String(value)
-        case .bool(let value): output += value ? "true" : "false"
+        case .null: output += "null".utf8
+        case .number(let value): output += (value.isFinite ? "\(value)" : "null").utf8
+        case .integer(let value): output += String(value).utf8
+        case .bool(let value): output += (value ? "true" : "false").utf8
         case .text(let value): JSONText.appendString(value, to: &output)
         case .id(let value):
-            output += "\""
+            output.append(UInt8(ascii: "\""))
             value.appendText(to: &output)
-            output += "\""
-        case .encoded(let value): output += value
+            output.append(UInt8(ascii: "\""))
+        case .encoded(let value): output += value.utf8
         }
     }
 }
