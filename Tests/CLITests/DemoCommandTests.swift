@@ -57,7 +57,6 @@ struct DemoCommandTests {
         #expect(leftovers.isEmpty, "left in TMPDIR: \(leftovers)")
         let ports = Self.ports(in: result.stdout)
         #expect(ports.count == 2, "\(result.stdout)")
-        for port in ports { #expect(await Self.refuses(port), "port \(port) still accepts connections") }
     }
 
     @Test("--keep: the database stays, and the printed commands show the read message and the reply")
@@ -130,7 +129,6 @@ struct DemoCommandTests {
         #expect(!demo.stdout.contains("Message sent"), "the demo went on after Ctrl-C")
         let leftovers = try scratch.leftovers()
         #expect(leftovers.isEmpty, "left in TMPDIR: \(leftovers)")
-        for port in ports { #expect(await Self.refuses(port), "port \(port) still accepts connections") }
     }
 
     @Test("on a terminal the QR code is drawn in ANSI black-on-white blocks that form a QR symbol (tmux)")
@@ -152,28 +150,13 @@ struct DemoCommandTests {
         #expect(try scratch.leftovers().isEmpty)
     }
 
-    /// The two loopback ports the demo printed (simulator and listener).
+    /// The two loopback ports the demo printed (simulator and listener). Whether they are closed
+    /// afterwards is not checked: the servers run inside the demo's process, so its exit closes
+    /// them, and a connection test after it could only meet another test's server given the same
+    /// free port (which failed a full run once).
     static func ports(in text: String) -> [Int32] {
         let pattern = /http:\/\/127\.0\.0\.1:(\d+)/
         return Array(Set(text.matches(of: pattern).compactMap { Int32($0.output.1) })).sorted()
-    }
-
-    /// Whether a TCP connection to 127.0.0.1:`port` is refused (on a thread of its own: connect blocks).
-    static func refuses(_ port: Int32) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-                defer { close(socket) }
-                var address = sockaddr_in()
-                address.sin_family = sa_family_t(AF_INET)
-                address.sin_port = in_port_t(UInt16(port).bigEndian)
-                address.sin_addr.s_addr = inet_addr("127.0.0.1")
-                let result = withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-                }
-                continuation.resume(returning: result != 0 && errno == ECONNREFUSED)
-            }
-        }
     }
 }
 
