@@ -37,57 +37,6 @@ struct InboundBatchStoreContractTests {
         try await database.withUnsafeSQL { sql in try await sql.raw(query).first()?.decode(column: "n", as: Int.self) ?? -1 }
     }
 
-    /// The function's plans are made at a connection's first batch and kept: made while the tables
-    /// were empty, they must still look rows up by key once the tables have grown (without an
-    /// ANALYZE in between, which would have the plans made again).
-    @Test("PostgreSQL: plans made on empty tables read no whole table once they have grown",
-          arguments: TestDatabaseKind.stores.filter { $0 == .postgres })
-    func plansStayIndexed(kind: TestDatabaseKind) async throws {
-        try await TestDatabases.with(kind) { database in
-            let store = database.store
-            let unit = try await UnitService(store: store).create(name: "Loja").id
-            try await database.withUnsafeSQL { sql in
-                for table in ["messages", "conversations", "contacts", "webhook_events"] {
-                    try await sql.raw("ALTER TABLE \(unsafeRaw: table) SET (autovacuum_enabled = false)").run()
-                }
-            }
-            _ = try await store.storeInboundBatch((0..<4).map { item(unit: unit, id: "A\($0)", phone: "551190000000\($0)", at: Double($0)) })
-            // 5,000 conversations and 20,000 messages more, written directly.
-            try await database.withUnsafeSQL { sql in
-                try await sql.raw("""
-                    INSERT INTO contacts (id, unit_id, phone, created_at, updated_at)
-                    SELECT gen_random_uuid(), \(bind: unit), (5521900000000 + g)::text, now(), now() FROM generate_series(1, 5000) AS g
-                    """).run()
-                try await sql.raw("""
-                    INSERT INTO conversations (id, unit_id, contact_id, created_at, updated_at)
-                    SELECT gen_random_uuid(), unit_id, id, now(), now() FROM contacts WHERE phone LIKE '55219%'
-                    """).run()
-                try await sql.raw("""
-                    INSERT INTO messages (id, unit_id, conversation_id, contact_id, direction, body, external_id, provider, status,
-                                          received_at, created_at, updated_at)
-                    SELECT gen_random_uuid(), v.unit_id, v.id, v.contact_id, 'inbound', 'x', 'X' || v.id || '-' || g, 'evolution',
-                           'received', now(), now(), now()
-                    FROM conversations AS v CROSS JOIN generate_series(1, 4) AS g
-                    """).run()
-            }
-            let before = try await sequentialScans(database)
-            let results = try await store.storeInboundBatch((0..<4).map { item(unit: unit, id: "B\($0)", phone: "551190000000\($0)", at: 10 + Double($0)) })
-            #expect(results.allSatisfy { if case .stored = $0 { true } else { false } }, "\(results)")
-            #expect(try await sequentialScans(database) == before, "a batch read messages or conversations whole")
-        }
-    }
-
-    /// Sequential scans of messages and conversations so far, as the statistics hold them after
-    /// this connection's own counts are flushed.
-    func sequentialScans(_ database: CRMDatabase) async throws -> Int {
-        try await database.withUnsafeSQL { sql in
-            try await sql.raw("SELECT pg_stat_force_next_flush()").run()
-            return try await sql.raw("""
-                SELECT sum(seq_scan)::bigint AS n FROM pg_stat_user_tables WHERE relname IN ('messages', 'conversations')
-                """).first()!.decode(column: "n", as: Int.self)
-        }
-    }
-
     @Test("new, repeated and already stored bodies and messages in one batch", arguments: TestDatabaseKind.stores)
     func decisions(kind: TestDatabaseKind) async throws {
         try await TestDatabases.with(kind) { database in
