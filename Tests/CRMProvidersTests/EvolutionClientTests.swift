@@ -7,6 +7,10 @@ import Logging
 import NIOCore
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `EvolutionClient` against the Evolution simulator over loopback: real HTTP, real faults.
 @Suite("EvolutionClient")
 struct EvolutionClientTests {
@@ -75,12 +79,22 @@ struct EvolutionClientTests {
         return (error, clock.now - start)
     }
 
-    /// A loopback port nothing listens on any more: a simulator's, started and stopped.
-    static func closedPort() async throws -> Int {
-        let simulator = EvolutionSimulator(configuration: .init(apiKey: apiKey), logger: quietLogger)
-        let port = try await simulator.start()
-        await simulator.stop()
-        return port
+    /// Runs `body` with a loopback port that refuses connections until it returns: a TCP socket
+    /// bound to it, not listening, keeps any other server off it. (A port taken from a simulator
+    /// started and stopped was free for another test's server, and a CI run's client reached one.)
+    static func withClosedPort<T>(_ body: (Int) async throws -> T) async throws -> T {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(socket >= 0, "socket: errno \(errno)")
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        try #require(bound, "bind: errno \(errno)")
+        return try await body(Int(UInt16(bigEndian: address.sin_port)))
     }
 
     /// `GET /instance/connect` without the client, to compare with what it returns.
@@ -309,18 +323,19 @@ struct EvolutionClientTests {
     }
 
     @Test func aClosedPortCannotBeReached() async throws {
-        let port = try await Self.closedPort()
-        let client = try EvolutionClient(
-            configuration: .init(baseURL: "http://127.0.0.1:\(port)", apiKey: Self.apiKey, http: Self.http(attempts: 2)),
-            logger: Self.quietLogger
-        )
-        let error = await Self.failure { try await client.connectionState(instance: "unit-x") }
-        try await client.shutdown()
-        let failure = try #require(error)
-        #expect(failure.reason == .unreachable)
-        #expect(failure.isRetryable)
-        #expect(failure.message.hasPrefix("Cannot reach Evolution API at http://127.0.0.1:\(port)"))
-        #expect(!failure.message.contains(Self.apiKey))
+        try await Self.withClosedPort { port in
+            let client = try EvolutionClient(
+                configuration: .init(baseURL: "http://127.0.0.1:\(port)", apiKey: Self.apiKey, http: Self.http(attempts: 2)),
+                logger: Self.quietLogger
+            )
+            let error = await Self.failure { try await client.connectionState(instance: "unit-x") }
+            try await client.shutdown()
+            let failure = try #require(error)
+            #expect(failure.reason == .unreachable)
+            #expect(failure.isRetryable)
+            #expect(failure.message.hasPrefix("Cannot reach Evolution API at http://127.0.0.1:\(port)"))
+            #expect(!failure.message.contains(Self.apiKey))
+        }
     }
 
     @Test func aBadURLOrEmptyKeyIsAConfigurationError() throws {

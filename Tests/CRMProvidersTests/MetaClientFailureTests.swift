@@ -106,15 +106,16 @@ extension MetaClientTests {
     }
 
     @Test func aClosedPortCannotBeReached() async throws {
-        let port = try await EvolutionClientTests.closedPort()
-        let client = try Self.client(base: "http://127.0.0.1:\(port)", http: Self.http(attempts: 2))
-        let error = await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) }
-        try await client.shutdown()
-        let failure = try #require(error)
-        #expect(failure.reason == .unreachable)
-        #expect(failure.isRetryable)
-        #expect(failure.message.hasPrefix("Cannot reach Meta Graph API at http://127.0.0.1:\(port)"))
-        Self.expectNoSecrets(failure)
+        try await EvolutionClientTests.withClosedPort { port in
+            let client = try Self.client(base: "http://127.0.0.1:\(port)", http: Self.http(attempts: 2))
+            let error = await Self.failure { try await client.connectionState(instance: Self.phoneNumberId) }
+            try await client.shutdown()
+            let failure = try #require(error)
+            #expect(failure.reason == .unreachable)
+            #expect(failure.isRetryable)
+            #expect(failure.message.hasPrefix("Cannot reach Meta Graph API at http://127.0.0.1:\(port)"))
+            Self.expectNoSecrets(failure)
+        }
     }
 
     // MARK: Graph error bodies (fixtures and documented codes)
