@@ -25,5 +25,4 @@ struct OptOutDetection {
         cache.remember(keywords, unitId: message.unitId, now: now)
         return keywords.matches(body)
     }
-
 }

@@ -16,6 +16,9 @@ package struct Migration: Sendable, Equatable {
 
     /// A digest of the SQL, recorded when applied: `crm db status` flags a file changed after it ran.
     package var checksum: String { FNV1a.hex(sql) }
+
+    /// The file's name without `.sql`, as messages name a migration: `0013_validate_unit_consistent_references`.
+    package var label: String { "\(String(version).leftPadded(to: 4))_\(name)" }
 }
 
 /// The migrations shipped in this binary.

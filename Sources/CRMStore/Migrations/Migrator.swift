@@ -97,9 +97,8 @@ package struct Migrator: Sendable {
         case StoreError.constraintViolation(let detail): refused = "rows that break a rule (\(detail))"
         case let other: return other
         }
-        let name = "\(String(repeating: "0", count: max(0, 4 - String(migration.version).count)))\(migration.version)_\(migration.name)"
         return CRMError.configuration(
-            "Migration \(name) failed: the database holds \(refused). Nothing of that migration was applied; "
+            "Migration \(migration.label) failed: the database holds \(refused). Nothing of that migration was applied; "
                 + "correct those rows, then run 'crm db migrate' again."
         )
     }

@@ -44,7 +44,7 @@ struct DatabaseMigrateCommand: AsyncParsableCommand {
                 if applied.isEmpty {
                     return "The database is up to date (version \(version.map(String.init) ?? "none"))."
                 }
-                return applied.map { String(format: "Applied %04d_%@", $0.version, $0.name) }.joined(separator: "\n")
+                return applied.map { "Applied \($0.label)" }.joined(separator: "\n")
                     + "\nThe database is at version \(version.map(String.init) ?? "none")."
             }
         }
