@@ -73,13 +73,15 @@ struct CRMMetricsTests {
         "promtool accepts the exposition, lint included",
         .enabled(if: promtool != nil, "promtool is not installed (apt-get install prometheus)")
     )
-    func promtoolCheck() throws {
-        let process = try ChildProcess(
-            try #require(Self.promtool), ["check", "metrics"], stdin: .pipe, stdout: .pipe, stderr: .standardOutput
-        )
-        try process.writeAndCloseInput(Data(populated().render().utf8))
-        let report = String(decoding: CLIRunner.readAll(process.standardOutput!), as: UTF8.self)
-        #expect(process.waitUntilExit() == 0, "\(report)")
+    func promtoolCheck() async throws {
+        let (promtool, exposition) = (try #require(Self.promtool), populated().render())
+        let (status, report) = try await onOwnThread {
+            let process = try ChildProcess(promtool, ["check", "metrics"], stdin: .pipe, stdout: .pipe, stderr: .standardOutput)
+            try process.writeAndCloseInput(Data(exposition.utf8))
+            let report = String(decoding: CLIRunner.readAll(process.standardOutput!), as: UTF8.self)
+            return (process.waitUntilExit(), report)
+        }
+        #expect(status == 0, "\(report)")
         #expect(report.isEmpty, "\(report)")
     }
 }

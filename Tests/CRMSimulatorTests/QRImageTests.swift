@@ -16,27 +16,7 @@ struct QRImageTests {
             let prefix = "data:image/png;base64,"
             #expect(dataURL.hasPrefix(prefix))
             let png = try #require(Data(base64Encoded: String(dataURL.dropFirst(prefix.count))))
-            #expect(try await Self.zbar(png) == code)
+            #expect(try await decodePNG(png) == code)
         }
-    }
-
-    /// zbarimg on a thread of its own (never block the cooperative pool waiting for a process).
-    static func zbar(_ png: Data) async throws -> String {
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sim-qr-\(UUID().uuidString).png")
-        try png.write(to: file)
-        defer { try? FileManager.default.removeItem(at: file) }
-        let output: Data = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Result {
-                    let process = try ChildProcess("zbarimg", ["--quiet", "--raw", "-Sbinary", file.path], stdout: .pipe)
-                    let data = CLIRunner.readAll(process.standardOutput!)
-                    process.waitUntilExit()
-                    return data
-                })
-            }
-        }
-        var text = String(decoding: output, as: UTF8.self)
-        if text.hasSuffix("\n") { text.removeLast() }
-        return text
     }
 }

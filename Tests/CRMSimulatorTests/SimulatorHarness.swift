@@ -17,6 +17,15 @@ struct SimulatorHarness {
         logger.logLevel = .warning
         return logger
     }()
+    /// The tests' client. `HTTPClient.shared` waits at most 10 s (its connect timeout) for one of its
+    /// 8 connections per host: with 50 requests at once on a loaded CI machine a request waited
+    /// longer and failed with `getConnectionFromPoolTimeout` before reaching the simulator.
+    static let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(60)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 64
+        return configuration
+    }())
     let simulator: EvolutionSimulator
     let collector: WebhookCollector
     let baseURL: String
@@ -65,7 +74,7 @@ struct SimulatorHarness {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let response = try await SimulatorHarness.client.execute(request, timeout: timeout)
         let buffer = try await response.body.collect(upTo: 4 << 20)
         return Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
     }

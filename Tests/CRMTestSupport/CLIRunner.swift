@@ -56,13 +56,7 @@ package struct CLIRunner: Sendable {
     package func run(
         _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:], timeout: Double = 60
     ) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(with: Swift.Result<CLIRunner.Result, any Error> {
-                    try self.runBlocking(arguments, stdin: stdin, environment: extra, timeout: timeout)
-                })
-            }
-        }
+        try await onOwnThread { try self.runBlocking(arguments, stdin: stdin, environment: extra, timeout: timeout) }
     }
 
     /// Reads a pipe to its end. FileHandle.readDataToEndOfFile traps on EINTR, which a signal

@@ -48,11 +48,7 @@ func findExecutable(_ name: String, install: String) throws -> URL {
 /// Waits on a thread of its own: blocking the test runner's few cooperative threads would stall
 /// every other test's servers and actors.
 func runProcess(_ executable: URL, _ arguments: [String], stdin: [UInt8] = []) async throws -> ProcessResult {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread {
-            continuation.resume(with: Result { try runProcessBlocking(executable, arguments, stdin: stdin) })
-        }
-    }
+    try await onOwnThread { try runProcessBlocking(executable, arguments, stdin: stdin) }
 }
 
 private func runProcessBlocking(_ executable: URL, _ arguments: [String], stdin: [UInt8]) throws -> ProcessResult {
