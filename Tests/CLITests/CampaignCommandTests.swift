@@ -75,7 +75,9 @@ struct CampaignCommandTests {
                 let id = try CampaignFixture.id(of: created)
                 let dispatch = try f.startDispatch(id)
                 try await f.outbound.eventually("a few sent") { await f.simulator.sentMessages().count >= 5 }
-                let status = await dispatch.stop(signal: SIGINT)
+                // Ctrl-C lets the sends in flight finish, each bounded by the provider's 15 s request
+                // timeout: a full run once kept three of them at a busy simulator past 15 s.
+                let status = await dispatch.stop(signal: SIGINT, within: 45)
                 #expect(status == 1, "\(dispatch.stderr)")
                 #expect(dispatch.stderr.contains("Interrupted") && dispatch.stderr.contains("paused"), "\(dispatch.stderr)")
                 #expect(try await f.show(id)["status"] as? String == "paused")

@@ -65,7 +65,7 @@ struct SimulatorHarness {
 
     func call(
         _ method: HTTPMethod, _ path: String, json: Any? = nil, apiKey: String? = SimulatorHarness.apiKey,
-        timeout: TimeAmount = .seconds(20)
+        timeout: TimeAmount = .seconds(60)
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method

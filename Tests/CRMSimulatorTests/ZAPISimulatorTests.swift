@@ -27,7 +27,7 @@ import Testing
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(20))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))  // the simulator shares a loaded test process
         let buffer = try await response.body.collect(upTo: 4 << 20)
         return SimulatorHarness.Reply(status: Int(response.status.code), body: Data(buffer.readableBytesView))
     }
@@ -49,7 +49,7 @@ import Testing
 
     /// Waits (polling, generously) until `count` callbacks reached `/hook/zapi/<kind>`.
     static func waitFor(_ h: SimulatorHarness, _ kind: String, count: Int = 1) async throws -> [WebhookCollector.Received] {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while true {
             let matching = await h.collector.received.filter { $0.path == "/hook/zapi/\(kind)" }
             if matching.count >= count || ContinuousClock.now >= deadline { return matching }
