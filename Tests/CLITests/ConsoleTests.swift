@@ -113,13 +113,10 @@ struct ConsoleTests {
 
     /// Waits until the last line on the screen is an empty prompt: keys typed before it may be lost.
     static func waitForPrompt(_ terminal: TerminalSession) async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let lines = try terminal.screen().split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-            if lines.last?.hasSuffix("crm>") == true { return }  // "^Ccrm>" after an interrupted command
-            try await Task.sleep(for: .milliseconds(100))
+        try await terminal.waitUntil("an empty prompt") { screen in
+            let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            return lines.last?.hasSuffix("crm>") == true  // "^Ccrm>" after an interrupted command
         }
-        Issue.record("no empty prompt after 30 s:\n\(try terminal.screen())")
     }
 
     @Test("piped: one command per line, every line runs, exit code of the last failure", arguments: TestDatabaseKind.available)

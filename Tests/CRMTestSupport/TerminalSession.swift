@@ -6,7 +6,7 @@ import Glibc
 
 /// Drives a command in a real terminal (a tmux pane), as a person at a keyboard would:
 /// type keys, read the screen. Used to test prompts that only appear on a terminal.
-package final class TerminalSession {
+package final class TerminalSession: Sendable {
     /// The pane's size: wide and tall enough for a pairing QR code and its status line.
     package static let columns = 160
     package static let rows = 50
@@ -57,13 +57,22 @@ package final class TerminalSession {
     /// Waits until the screen contains `text`; returns the screen, or throws after `timeout` seconds.
     @discardableResult
     package func waitFor(_ text: String, timeout: Double = 30) async throws -> String {
+        try await waitUntil("'\(text)'", timeout: timeout) { $0.contains(text) }
+    }
+
+    /// Reads the screen every 100 ms until `isReady` accepts it; returns that screen, or throws
+    /// (naming `what`) after `timeout` seconds. Each read runs tmux on a thread of its own: polling
+    /// from a cooperative thread would block it for every tmux run.
+    @discardableResult
+    package func waitUntil(_ what: String, timeout: Double = 30, _ isReady: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        var current = ""
         while Date() < deadline {
-            let current = try screen()
-            if current.contains(text) { return current }
+            current = try await onOwnThread { try self.screen() }
+            if isReady(current) { return current }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw TerminalSessionError.timeout(waitingFor: text, screen: (try? screen()) ?? "")
+        throw TerminalSessionError.timeout(waitingFor: what, screen: current)
     }
 
     /// Runs tmux through ChildProcess: Foundation's Process never reaped the tmux client whose
@@ -93,7 +102,7 @@ package enum TerminalSessionError: Error, CustomStringConvertible {
 
     package var description: String {
         switch self {
-        case .timeout(let text, let screen): "timed out waiting for '\(text)'; screen:\n\(screen)"
+        case .timeout(let text, let screen): "timed out waiting for \(text); screen:\n\(screen)"
         case .tmuxFailed(let arguments, let output): "tmux \(arguments.joined(separator: " ")) failed (is tmux installed?): \(output)"
         }
     }
