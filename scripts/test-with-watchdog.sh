@@ -13,6 +13,13 @@ log=${1:?usage: scripts/test-with-watchdog.sh LOG [swift test arguments…]}
 shift
 limit=${CRM_TEST_TIME_LIMIT:-2700}
 
+# Swift Testing starts every test case at once unless told otherwise: on 2 cores hundreds of
+# them then share the test process's two cooperative threads, and its in-process simulators
+# answered so late that clients gave up (after 20 s, even 90 s) in four of six full runs on
+# 2026-11-26. 16 at a time, the run was green and took 346 s instead of 417-434 s. The variable
+# is Swift Testing 6.3's, marked experimental: a toolchain without it ignores it.
+export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=${SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH:-16}
+
 # swift-testing writes its events to stdout through C stdio: block-buffered into a pipe, so a
 # hung run would show events minutes old. stdbuf makes the test process flush every line.
 stdbuf -oL -eL swift test "$@" > >(tee "$log") 2>&1 &
