@@ -41,4 +41,8 @@ package struct CRMError: Error, Sendable, Equatable, CustomStringConvertible {
     package static func conflict(_ message: String, api: String? = nil) -> CRMError { CRMError(.conflict, message, api: api) }
     package static func unavailable(_ message: String) -> CRMError { CRMError(.unavailable, message) }
     package static func configuration(_ message: String) -> CRMError { CRMError(.configuration, message) }
+
+    /// The database aborted a transaction that conflicted with another (a deadlock, a serialization
+    /// failure): running it again usually works (`ConflictRetry`).
+    package static let transactionConflict = CRMError.unavailable("The database aborted a conflicting transaction: run the command again.")
 }

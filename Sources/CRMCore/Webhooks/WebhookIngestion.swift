@@ -126,7 +126,8 @@ package struct WebhookIngestion: Sendable {
             }
         }
         do {
-            return try await store.inIngestTransaction { transaction in
+            // A deadlock with another writer (the send worker, another listener) rolls it all back: again.
+            return try await ConflictRetry.run { try await store.inIngestTransaction { transaction in
                 // A concurrent copy of this body (another listener) waits here until the first commits.
                 let stored = try await transaction.recordWebhookEvent(record)
                 if let stored, !Self.needsApplying(stored, now: received) {
@@ -135,7 +136,7 @@ package struct WebhookIngestion: Sendable {
                 // A new body, or a retry of one whose first attempt failed or died: apply it (idempotent).
                 let eventId = stored?.id ?? record.id
                 return try await applyAndFinish(events, eventId: eventId, connection: connection, receivedAt: received, in: transaction)
-            }
+            } }
         } catch {
             // Rolled back: keep the body as failed, so that a retry or a replay applies it. When even that
             // cannot be written (the database is down), the error goes up and the provider retries on the 500.
@@ -159,9 +160,9 @@ package struct WebhookIngestion: Sendable {
         -> Outcome
     {
         do {
-            return try await store.inIngestTransaction { transaction in
+            return try await ConflictRetry.run { try await store.inIngestTransaction { transaction in
                 try await applyAndFinish(events, eventId: eventId, connection: connection, receivedAt: receivedAt, in: transaction)
-            }
+            } }
         } catch {
             let reason = Self.sanitized(error)
             try? await store.finishWebhookEvent(id: eventId, result: .failed, error: reason, at: now())

@@ -26,7 +26,7 @@ enum DatabaseErrors {
         case "42P01", "42703":
             return CRMError.configuration("The database schema is not what this crm expects: run 'crm db migrate'.")
         case "40001", "40P01":
-            return CRMError.unavailable("The database aborted a conflicting transaction: run the command again.")
+            return CRMError.transactionConflict
         default: break
         }
         switch error.code {
