@@ -8,6 +8,10 @@ extension SQLStore: MessageWriteStore {
             throw CRMError.invalidInput("A message without the contact's phone or LID cannot be stored.")
         }
         return try await driver.transaction { sql in
+            // Our own message (an echo) takes its provider id's lock before any row, as recording the
+            // send does (recordSent): taken after the conversation's row, the two deadlocked on
+            // PostgreSQL (this held the conversation and waited for the lock; the send, the reverse).
+            if message.fromMe { try await Self.lockProviderMessageIds(sql, [message.externalId]) }
             // A retried or echoed message is the common duplicate: skip the contact upserts for it.
             if try await Self.messageRow(sql, unitId: message.unitId, provider: message.provider, externalId: message.externalId,
                                          lock: false) != nil {
@@ -40,7 +44,6 @@ extension SQLStore: MessageWriteStore {
                 try await markOptedOut(sql, [contactId: now])
             }
             if message.fromMe {
-                try await Self.lockProviderMessageIds(sql, [message.externalId])
                 try await Self.applyPendingStatuses(sql, unitId: message.unitId, provider: message.provider,
                                                     externalId: message.externalId, now: now)
             }
