@@ -14,7 +14,7 @@ struct SimulatorServeTests {
             CLIRunner.binary.path, ["simulator", "serve", "--port", "0", "--api-key", "serve-test-key", "--ack-delay", "0"],
             environment: f.cli.environment, stdout: .pipe
         )
-        let firstLine = await Self.firstLine(of: process.standardOutput!)
+        let firstLine = try await Self.firstLine(of: process.standardOutput!)
         let match = try #require(firstLine.firstMatch(of: /listening on (http:\/\/127\.0\.0\.1:\d+)/), "\(firstLine)")
         let url = String(match.1)
 
@@ -34,14 +34,12 @@ struct SimulatorServeTests {
     }
 
     /// The first line the process writes (read on a thread of its own).
-    static func firstLine(of handle: FileHandle) async -> String {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var bytes: [UInt8] = []
-                var byte: UInt8 = 0
-                while read(handle.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
-                continuation.resume(returning: String(decoding: bytes, as: UTF8.self))
-            }
+    static func firstLine(of handle: FileHandle) async throws -> String {
+        try await onOwnThread {
+            var bytes: [UInt8] = []
+            var byte: UInt8 = 0
+            while read(handle.fileDescriptor, &byte, 1) == 1, byte != UInt8(ascii: "\n") { bytes.append(byte) }
+            return String(decoding: bytes, as: UTF8.self)
         }
     }
 }
