@@ -27,6 +27,13 @@ struct EvolutionEnvelope: Decodable {
     /// initializer accepts every string; it is only failable by protocol.)
     static let pathEventKey = CodingUserInfoKey(rawValue: "crm.evolution.pathEvent")!
 
+    /// An envelope read without the decoder (`EvolutionTextMessageReader`).
+    init(instance: String?, sender: String?, payload: Payload) {
+        self.instance = instance
+        self.sender = sender
+        self.payload = payload
+    }
+
     private enum CodingKeys: String, CodingKey {
         case event, instance, sender, data
     }

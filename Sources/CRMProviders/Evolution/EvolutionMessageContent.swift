@@ -11,13 +11,13 @@ enum EvolutionMessageContent: Decodable {
 
     /// Keys that change an existing message or carry no content: ignored, like Evolution
     /// itself skips `protocolMessage`/`editedMessage`/`pollUpdateMessage` upserts.
-    private static let controlKeys: Set<String> = [
+    static let controlKeys: Set<String> = [
         "protocolMessage", "editedMessage", "pollUpdateMessage", "keepInChatMessage",
         "pinInChatMessage", "encReactionMessage", "encEventResponseMessage",
     ]
 
     /// Keys that only wrap another `message`.
-    private static let wrapperKeys = [
+    static let wrapperKeys = [
         "ephemeralMessage", "viewOnceMessage", "viewOnceMessageV2", "viewOnceMessageV2Extension",
         "documentWithCaptionMessage",
     ]

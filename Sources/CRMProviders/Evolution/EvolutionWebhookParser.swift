@@ -7,12 +7,21 @@ import Foundation
 package struct EvolutionWebhookParser: WebhookParser {
     package var provider: ProviderKind { .evolution }
 
-    package init() {}
+    /// Whether plain text messages are read without `JSONDecoder` (`EvolutionTextMessageReader`);
+    /// off only in the tests that compare both paths.
+    let readsTextDirectly: Bool
+
+    package init(readsTextDirectly: Bool = true) {
+        self.readsTextDirectly = readsTextDirectly
+    }
 
     package func parse(_ body: Data, pathEvent: String?) throws(WebhookParseError) -> [WebhookEvent] {
-        var userInfo: [CodingUserInfoKey: any Sendable] = [:]
-        if let pathEvent { userInfo[EvolutionEnvelope.pathEventKey] = pathEvent }
-        let envelope = try WebhookJSON.decode(EvolutionEnvelope.self, from: body, userInfo: userInfo)
+        let envelope: EvolutionEnvelope
+        if readsTextDirectly, let direct = EvolutionTextMessageReader.envelope(body, pathEvent: pathEvent) {
+            envelope = direct
+        } else {
+            envelope = try decode(body, pathEvent)
+        }
         if case .ignored = envelope.payload { return [] }
         guard let instance = envelope.instance else { throw .missingField(path: "instance") }
         guard !instance.isEmpty else { throw .invalidValue(path: "instance", reason: "empty instance name") }
@@ -56,6 +65,12 @@ package struct EvolutionWebhookParser: WebhookParser {
         case .ignored:
             return []
         }
+    }
+
+    private func decode(_ body: Data, _ pathEvent: String?) throws(WebhookParseError) -> EvolutionEnvelope {
+        var userInfo: [CodingUserInfoKey: any Sendable] = [:]
+        if let pathEvent { userInfo[EvolutionEnvelope.pathEventKey] = pathEvent }
+        return try WebhookJSON.decode(EvolutionEnvelope.self, from: body, userInfo: userInfo)
     }
 
     /// Baileys code 401 means the phone logged the session out; every other close can come

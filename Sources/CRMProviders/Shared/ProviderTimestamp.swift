@@ -19,7 +19,12 @@ struct ProviderTimestamp: Decodable, Sendable, Hashable {
     }
 
     init(from decoder: any Decoder) throws {
-        date = Self.epochValue(from: decoder).flatMap(Self.date(fromEpoch:))
+        self.init(epoch: Self.epochValue(from: decoder))
+    }
+
+    /// Epoch seconds or milliseconds, read by the caller.
+    init(epoch: Double?) {
+        date = epoch.flatMap(Self.date(fromEpoch:))
     }
 
     private static func epochValue(from decoder: any Decoder) -> Double? {
