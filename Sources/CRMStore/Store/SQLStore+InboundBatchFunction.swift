@@ -28,18 +28,30 @@ extension SQLStore {
             ])
         }
         let json = table.jsonObjects
+        // The answer as one text cell, "item:message id" per new body (nothing after the colon for a
+        // duplicate message): decoding a row of two cells through SQLKit cost ~4 µs, 141 µs a batch,
+        // while the next batch waited.
         let rows = try await driver.writeStatement { sql in
             try await sql.raw("""
-                SELECT item_number, stored_message_id FROM crm_store_inbound_batch(\(bind: json)::jsonb)
+                SELECT coalesce(string_agg(item_number || ':' || coalesce(stored_message_id::text, ''), ','), '') AS answer
+                FROM crm_store_inbound_batch(\(bind: json)::jsonb)
                 """).all()
         }
-        for row in rows {
-            let index = try row.decode(column: "item_number", as: Int.self)
-            guard results.indices.contains(index) else {
+        guard let answer = try rows.first?.decode(column: "answer", as: String.self) else {
+            throw CRMError(.internal, "The batch function gave no answer.")
+        }
+        for entry in answer.split(separator: ",") {
+            guard let colon = entry.firstIndex(of: ":"), let index = Int(entry[..<colon]), results.indices.contains(index) else {
                 throw CRMError(.internal, "The batch function answered for an item it was not given.")
             }
-            results[index] = try row.decodeNil(column: "stored_message_id")
-                ? .duplicateMessage : .stored(messageId: try row.uuid("stored_message_id"))
+            let id = entry[entry.index(after: colon)...]
+            if id.isEmpty {
+                results[index] = .duplicateMessage
+            } else if let messageId = UUID.parse(String(id)) {
+                results[index] = .stored(messageId: messageId)
+            } else {
+                throw CRMError(.internal, "The batch function answered with a malformed message id.")
+            }
         }
         return results
     }
