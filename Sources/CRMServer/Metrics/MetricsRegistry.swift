@@ -71,11 +71,40 @@ extension MetricsRegistry {
     struct Family: Sendable {
         let definition: MetricDefinition
         var series: [[String: String]: Series] = [:]
+
+        /// Counters and gauges (the family's own kind decides, as first declared).
+        mutating func add(_ amount: Double, labels: [String: String]) {
+            guard definition.kind != .histogram else { return }
+            series[labels, default: .value(0)].add(amount)
+        }
+
+        mutating func set(_ value: Double, labels: [String: String]) {
+            guard definition.kind == .gauge else { return }
+            series[labels] = .value(value)
+        }
+
+        mutating func observe(_ value: Double, labels: [String: String]) {
+            guard definition.kind == .histogram else { return }
+            let bounds = definition.buckets
+            series[labels, default: .histogram(HistogramCounts(bucketCount: bounds.count))].observe(value, bounds: bounds)
+        }
     }
 
     enum Series: Sendable {
         case value(Double)
         case histogram(HistogramCounts)
+
+        mutating func add(_ amount: Double) {
+            guard case .value(let current) = self else { return }
+            self = .value(current + amount)
+        }
+
+        mutating func observe(_ value: Double, bounds: [Double]) {
+            guard case .histogram(var counts) = self else { return }
+            self = .value(0)  // drops the second reference, so that the counts change in place
+            counts.observe(value, bounds: bounds)
+            self = .histogram(counts)
+        }
     }
 
     /// Per-bucket (non-cumulative) counts; `render` accumulates them.
@@ -116,32 +145,22 @@ extension MetricsRegistry {
             order.append(definition.name)
         }
 
+        // Each update finds its family and its series once and changes them in place: these run
+        // several times per request, and every lookup hashes the label dictionary again.
+
         mutating func add(_ amount: Double, to definition: MetricDefinition, labels: [String: String]) {
             declare(definition)
-            guard families[definition.name]?.definition.kind != .histogram else { return }
-            let current: Double
-            if case .value(let value)? = families[definition.name]?.series[labels] { current = value } else { current = 0 }
-            families[definition.name]?.series[labels] = .value(current + amount)
+            families[definition.name]?.add(amount, labels: labels)
         }
 
         mutating func set(_ value: Double, of definition: MetricDefinition, labels: [String: String]) {
             declare(definition)
-            guard families[definition.name]?.definition.kind == .gauge else { return }
-            families[definition.name]?.series[labels] = .value(value)
+            families[definition.name]?.set(value, labels: labels)
         }
 
         mutating func observe(_ value: Double, in definition: MetricDefinition, labels: [String: String]) {
             declare(definition)
-            guard let family = families[definition.name], family.definition.kind == .histogram else { return }
-            let bounds = family.definition.buckets
-            var counts: HistogramCounts
-            if case .histogram(let existing)? = family.series[labels] {
-                counts = existing
-            } else {
-                counts = HistogramCounts(bucketCount: bounds.count)
-            }
-            counts.observe(value, bounds: bounds)
-            families[definition.name]?.series[labels] = .histogram(counts)
+            families[definition.name]?.observe(value, labels: labels)
         }
     }
 }
