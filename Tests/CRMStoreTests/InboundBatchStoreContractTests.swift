@@ -55,7 +55,8 @@ struct InboundBatchStoreContractTests {
                 item(unit: unit, id: "M2", phone: "5511900000001", name: nil, at: 10),
                 first,  // the same body again
                 item(unit: unit, id: "M1", phone: "5511900000001", at: 0, body: "{\"another body\":\"M1\"}"),
-                item(unit: unit, id: "M3", phone: "5511900000002", name: "João", at: 5),
+                item(unit: unit, id: "M3", phone: "5511900000002", name: "João", at: 5,
+                     body: "{\"text\":\"linha 1\\nlinha 2 \\\"aspas\\\" \\\\ olá ☕\",\"raw\":\"\u{01}\t\n\"}"),
                 item(unit: unit, id: "OLD", phone: "5511900000003", at: -100, body: "{\"another body\":\"OLD\"}"),
                 recorded,
             ]
@@ -74,6 +75,10 @@ struct InboundBatchStoreContractTests {
             // Bodies: the recorded one as it was, and five new ones (the repeated body once), applied.
             #expect(try await count(database, "SELECT count(*) AS n FROM webhook_events") == 6)
             #expect(try await count(database, "SELECT count(*) AS n FROM webhook_events WHERE result = 'applied' AND attempts = 1") == 5)
+            // Each new body stored as received, byte for byte (quotes, backslashes, control characters, non-ASCII).
+            for index in [0, 1, 3, 4, 5] {
+                #expect(try await store.webhookEvent(id: batch[index].record.id)?.body == batch[index].record.body, "item \(index)")
+            }
             // One contact per phone; the name from the message that had one.
             #expect(try await rows(database, "SELECT phone || ':' || COALESCE(name, '-') AS v FROM contacts ORDER BY phone")
                 == ["5511900000001:Maria", "5511900000002:João", "5511900000003:Maria"])

@@ -13,13 +13,21 @@ package protocol InboundBatchStore: Sendable {
 /// A received body whose only event is an inbound message from a contact's phone number.
 package struct InboundWebhook: Sendable, Equatable {
     /// The body as it is stored: result `applied`, one attempt, applied when received.
-    package var record: StoredWebhookEvent
+    package let record: StoredWebhookEvent
     /// Not `fromMe`, with a phone and no LID (those take the one-by-one path).
     package var message: IncomingMessage
+    /// `record.body` as a JSON string literal (quoted, escaped), for stores that pass a batch as
+    /// JSON. Made here, on the request's task, because batches are written one at a time: escaping
+    /// the bodies was most of a batch's encoding, and the next batch waited for it.
+    package let bodyJSON: String
 
     package init(record: StoredWebhookEvent, message: IncomingMessage) {
         self.record = record
         self.message = message
+        var literal: [UInt8] = []
+        literal.reserveCapacity(record.body.utf8.count + 16)
+        JSONText.appendString(record.body, to: &literal)
+        bodyJSON = String(decoding: literal, as: UTF8.self)
     }
 }
 

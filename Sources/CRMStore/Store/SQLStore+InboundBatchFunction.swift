@@ -19,7 +19,7 @@ extension SQLStore {
             table.append([
                 .integer(index), .id(record.id), record.unitId.map(BatchTable.Cell.id) ?? .null,
                 .text(record.provider.rawValue), .text(record.eventType), .text(record.instance), .text(record.dedupeKey),
-                .text(record.body), .text(record.result.rawValue), .number(record.receivedAt.timeIntervalSince1970),
+                .encoded(item.bodyJSON), .text(record.result.rawValue), .number(record.receivedAt.timeIntervalSince1970),
                 .id(message.unitId), .text(message.provider.rawValue), .text(message.externalId), .text(message.phone),
                 .text(ContactUpsert.profileName(of: message)), .text(message.kind.rawValue), .text(message.body),
                 .text(Self.conversationPreview(message)), .bool(message.optsOut),
