@@ -24,10 +24,9 @@ package struct InboundWebhook: Sendable, Equatable {
     package init(record: StoredWebhookEvent, message: IncomingMessage) {
         self.record = record
         self.message = message
-        var literal: [UInt8] = []
-        literal.reserveCapacity(record.body.utf8.count + 16)
+        var literal = ""
         JSONText.appendString(record.body, to: &literal)
-        bodyJSON = String(decoding: literal, as: UTF8.self)
+        bodyJSON = literal
     }
 }
 

@@ -97,7 +97,7 @@ struct JSONTape {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (Self.hex4(raw, at: cursor + 2) - 0xDC00)
                     cursor += 6
                 }
-                decoded.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+                UTF8.encode(Unicode.Scalar(scalar)!) { decoded.append($0) }
             default: decoded.append(escape)  // " \ /
             }
         }
