@@ -2,7 +2,7 @@ import CRMCore
 import Foundation
 import SQLKit
 
-/// PostgreSQL: the batch in one call of `crm_store_inbound_batch` (db/postgres/0011), which makes
+/// PostgreSQL: the batch in one call of `crm_store_inbound_batch` (db/postgres/0011, as 0014 replaced it), which makes
 /// the decisions the SQLite statements make, server-side. One round trip, no BEGIN or COMMIT, and
 /// the function's statements planned once per connection: the listener's batches took eight round
 /// trips and six plannings before (10.8 ms per batch of 16 webhooks under load).
