@@ -27,7 +27,7 @@ struct JIDTests {
         #expect(jid.lidDigits == lid)
     }
 
-    @Test("Strings that are not JIDs", arguments: ["", "5511999990001", "@s.whatsapp.net", "5511999990001@", ":1@lid"])
+    @Test("Strings that are not JIDs", arguments: ["", "5511999990001", "@s.whatsapp.net", "5511999990001@", ":1@lid", "_2:1@lid"])
     func notJIDs(raw: String) {
         #expect(JID(raw) == nil)
     }

@@ -4,7 +4,8 @@
 # database migrated by each crm binary given, alternately (A, B, A, B…). No HTTP and no listener,
 # so a change to the function or the schema is measured without their noise.
 #
-# Usage: BENCH_POSTGRES_URL=postgres://… scripts/bench/batch-function.sh CRM [CRM…]
+# Usage: BENCH_POSTGRES_URL=postgres://… scripts/bench/batch-function.sh CRM[:SQL_FILE] [CRM[:SQL_FILE]…]
+#   A SQL_FILE after a binary is run after its migrations: a schema change tried before it is a migration.
 #   ROUNDS=3 CALLS=1500 BATCH=31 CONTACTS=10000 CLIENTS=1
 # Each round and binary: a new database, CALLS calls by each of CLIENTS connections; one line with
 # the calls per second, the mean time per call and the messages stored.
@@ -56,9 +57,11 @@ SQL
 describe_postgres "$BENCH_POSTGRES_URL"
 echo "pgbench: $ROUNDS rounds, $CALLS calls of $BATCH messages by each of $CLIENTS connections, $CONTACTS contacts"
 for round in $(seq 1 "$ROUNDS"); do
-    for binary in "$@"; do
+    for side in "$@"; do
+        binary=${side%%:*} extra=${side#"$binary"}
         url=$(scratch_postgres "$BENCH_POSTGRES_URL" crm_bench_function)
         "$binary" db migrate --database "$url" >/dev/null
+        if [ -n "$extra" ]; then psql "$url" -q -v ON_ERROR_STOP=1 -f "${extra#:}"; fi
         "$binary" units create Bench --database "$url" >/dev/null
         warmup=$((CONTACTS / BATCH * 2))
         make_batches "$url" $((warmup + CALLS * CLIENTS))
@@ -72,6 +75,6 @@ for round in $(seq 1 "$ROUNDS"); do
         latency=$(sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' <<<"$out")
         python3 -c 'import sys; tps, ms, stored, batch = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 print(f"round {sys.argv[5]} {sys.argv[6]}: {tps:,.0f} calls/s, {ms:.2f} ms a call, {tps * batch:,.0f} messages/s, {stored:,} stored")' \
-            "$tps" "$latency" $((after - before)) "$BATCH" "$round" "$binary"
+            "$tps" "$latency" $((after - before)) "$BATCH" "$round" "$side"
     done
 done

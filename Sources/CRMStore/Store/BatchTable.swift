@@ -60,16 +60,17 @@ struct BatchTable {
 
     /// The rows as a JSON array of arrays (what `source` reads).
     var json: String {
-        encodedJSON ?? written(asObjects: false)
+        encodedJSON ?? String(decoding: written(asObjects: false), as: UTF8.self)
     }
 
     /// The rows as a JSON array of objects keyed by column name, for PostgreSQL's
-    /// `jsonb_populate_recordset` (a row type declares the columns once, in SQL).
-    var jsonObjects: String { written(asObjects: true) }
+    /// `jsonb_populate_recordset` (a row type declares the columns once, in SQL), as UTF-8 bytes
+    /// to bind as they are (`PostgresJSONB`).
+    var jsonObjects: [UInt8] { written(asObjects: true) }
 
     /// One loop for both forms: an object's cells are preceded by their column's key. Written as
-    /// UTF-8 bytes and made a String once at the end.
-    private func written(asObjects: Bool) -> String {
+    /// UTF-8 bytes.
+    private func written(asObjects: Bool) -> [UInt8] {
         let keys = asObjects ? columns.map { column -> [UInt8] in
             var key: [UInt8] = []
             JSONText.appendString(column.name, to: &key)
@@ -89,7 +90,7 @@ struct BatchTable {
             output.append(close)
         }
         output.append(UInt8(ascii: "]"))
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 
     /// The JSON made once, now (on the caller's task), for a statement that comes later.
