@@ -16,15 +16,17 @@ package struct InboundWebhook: Sendable, Equatable {
     package let record: StoredWebhookEvent
     /// Not `fromMe`, with a phone and no LID (those take the one-by-one path).
     package var message: IncomingMessage
-    /// `record.body` as a JSON string literal (quoted, escaped), for stores that pass a batch as
-    /// JSON. Made here, on the request's task, because batches are written one at a time: escaping
-    /// the bodies was most of a batch's encoding, and the next batch waited for it.
-    package let bodyJSON: String
+    /// `record.body` as a JSON string literal (quoted, escaped) in UTF-8, for stores that pass a
+    /// batch as JSON. Made here, on the request's task, because batches are written one at a time:
+    /// escaping the bodies was most of a batch's encoding, and the next batch waited for it. Bytes,
+    /// not a String: a String would check the UTF-8 of every body once more.
+    package let bodyJSON: [UInt8]
 
     package init(record: StoredWebhookEvent, message: IncomingMessage) {
         self.record = record
         self.message = message
-        var literal = ""
+        var literal: [UInt8] = []
+        literal.reserveCapacity(record.body.utf8.count + record.body.utf8.count / 8 + 2)
         JSONText.appendString(record.body, to: &literal)
         bodyJSON = literal
     }

@@ -15,7 +15,7 @@ struct BatchTable {
         case bool(Bool)
         case null
         /// A JSON value encoded beforehand (`preEncoded(_:)`), written as it is.
-        case encoded(String)
+        case encoded([UInt8])
 
         static func text(_ value: String?) -> Cell { value.map(Cell.text) ?? .null }
 
@@ -23,7 +23,7 @@ struct BatchTable {
         static func preEncoded(_ cell: Cell) -> Cell {
             var output: [UInt8] = []
             BatchTable.append(cell, to: &output)
-            return .encoded(String(decoding: output, as: UTF8.self))
+            return .encoded(output)
         }
     }
 
@@ -113,7 +113,7 @@ struct BatchTable {
             output.append(UInt8(ascii: "\""))
             value.appendText(to: &output)
             output.append(UInt8(ascii: "\""))
-        case .encoded(let value): output += value.utf8
+        case .encoded(let value): output += value
         }
     }
 }

@@ -28,44 +28,11 @@ enum Log {
         LoggingSystem.bootstrap { label in
             switch format {
             case .text:
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
+                return TextLogHandler(label: label, logLevel: level)
             case .json:
                 return JSONLogHandler(label: label, logLevel: level)
             }
         }
         return Logger(label: "crm")
     }()
-}
-
-/// One JSON object per line on stderr: `time`, `level`, `label`, `message` and the metadata.
-struct JSONLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
-
-    init(label: String, logLevel: Logger.Level) {
-        self.label = label
-        self.logLevel = logLevel
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var object: [String: String] = [
-            "time": ISO8601.string(Date()), "level": event.level.rawValue, "label": label, "message": "\(event.message)",
-        ]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
-            object[key] = "\(value)"
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(object) else { return }
-        line.append(UInt8(ascii: "\n"))
-        FileHandle.standardError.write(line)
-    }
 }
