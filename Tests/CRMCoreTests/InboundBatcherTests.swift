@@ -13,6 +13,7 @@ struct InboundBatcherTests {
         let delay: Duration
         private(set) var batchSizes: [Int] = []
         init(delay: Duration) { self.delay = delay }
+        nonisolated let takesBodiesAsJSON = false
 
         func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] {
             batchSizes.append(items.count)

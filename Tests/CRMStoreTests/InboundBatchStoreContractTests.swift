@@ -13,9 +13,10 @@ import Testing
 struct InboundBatchStoreContractTests {
     let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 
-    func item(unit: UUID, id: String, phone: String, name: String? = "Maria", at offset: Double, body: String? = nil)
-        -> InboundWebhook
-    {
+    func item(
+        unit: UUID, id: String, phone: String, name: String? = "Maria", at offset: Double, body: String? = nil,
+        escapingBody: Bool = true
+    ) -> InboundWebhook {
         let date = t0.addingTimeInterval(offset)
         let raw = body ?? "{\"id\":\"\(id)\",\"phone\":\"\(phone)\",\"at\":\(offset)}"
         let record = StoredWebhookEvent(
@@ -26,7 +27,7 @@ struct InboundBatchStoreContractTests {
         return InboundWebhook(record: record, message: IncomingMessage(
             unitId: unit, provider: .evolution, externalId: id, phone: phone, lid: nil, senderName: name, fromMe: false,
             kind: .text, body: "olá \(id)", sentAt: date, receivedAt: date
-        ))
+        ), escapingBody: escapingBody)
     }
 
     func rows(_ database: CRMDatabase, _ query: SQLQueryString) async throws -> [String] {
@@ -55,8 +56,10 @@ struct InboundBatchStoreContractTests {
                 item(unit: unit, id: "M2", phone: "5511900000001", name: nil, at: 10),
                 first,  // the same body again
                 item(unit: unit, id: "M1", phone: "5511900000001", at: 0, body: "{\"another body\":\"M1\"}"),
+                // Not escaped beforehand (as the listener leaves it for PostgreSQL): SQLite escapes it itself.
                 item(unit: unit, id: "M3", phone: "5511900000002", name: "João", at: 5,
-                     body: "{\"text\":\"linha 1\\nlinha 2 \\\"aspas\\\" \\\\ olá ☕\",\"raw\":\"\u{01}\t\n\"}"),
+                     body: "{\"text\":\"linha 1\\nlinha 2 \\\"aspas\\\" \\\\ olá ☕\",\"raw\":\"\u{01}\t\n\"}",
+                     escapingBody: false),
                 item(unit: unit, id: "OLD", phone: "5511900000003", at: -100, body: "{\"another body\":\"OLD\"}"),
                 recorded,
             ]

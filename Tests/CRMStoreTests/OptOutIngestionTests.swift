@@ -32,6 +32,7 @@ struct OptOutIngestionTests {
         var stored = 0
         var optingOut = 0
         init(_ store: SQLStore) { self.store = store }
+        nonisolated var takesBodiesAsJSON: Bool { store.takesBodiesAsJSON }
         func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] {
             let results = try await store.storeInboundBatch(items)
             for (item, result) in zip(items, results) {

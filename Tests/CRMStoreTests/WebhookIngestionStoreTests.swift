@@ -90,6 +90,7 @@ struct WebhookIngestionStoreTests {
         var batches = 0
         var stored = 0
         init(_ store: SQLStore) { self.store = store }
+        nonisolated var takesBodiesAsJSON: Bool { store.takesBodiesAsJSON }
         func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] {
             batches += 1
             let results = try await store.storeInboundBatch(items)

@@ -2,7 +2,8 @@
 # PostgreSQL's side of the listener alone: pgbench calls crm_store_inbound_batch (the function the
 # listener's batches call) with batches of new messages shaped as the listener sends them, on a
 # database migrated by each crm binary given, alternately (A, B, A, B…). No HTTP and no listener,
-# so a change to the function or the schema is measured without their noise.
+# so a change to the function or the schema is measured without their noise. For crm binaries
+# whose migrations include db/postgres/0015 (the function's arguments as arrays).
 #
 # Usage: BENCH_POSTGRES_URL=postgres://… scripts/bench/batch-function.sh CRM[:SQL_FILE] [CRM[:SQL_FILE]…]
 #   A SQL_FILE after a binary is run after its migrations: a schema change tried before it is a migration.
@@ -22,6 +23,11 @@ bench_scratch
 # A time-ordered uuid, as BatchIDs makes them: 48 bits of milliseconds, then random bits.
 id="(lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || substr(md5(random()::text), 1, 20))::uuid"
 
+# The columns of crm_inbound_item, in order: the function takes one array of each (migration 0015).
+fields=(item body_id body_unit_id body_provider event_type instance dedupe_key body result body_received_at unit_id provider external_id phone name type text preview opts_out sent_at received_at contact_id conversation_id message_id)
+aggregates=$(for f in "${fields[@]}"; do printf 'array_agg(r.%s ORDER BY r.item) AS %s, ' "$f" "$f"; done | sed 's/, $//')
+arguments=$(printf 'b.%s, ' "${fields[@]}" | sed 's/, $//')
+
 # The batches, made before timing: BATCH items each, new message ids from random contacts among
 # CONTACTS, a body of the size and shape of an Evolution messages.upsert, and time-ordered ids for
 # the rows an item may create. Each call takes the next batch (a sequence), so the time measured
@@ -29,10 +35,9 @@ id="(lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0
 make_batches() {
     local url=$1 count=$2
     psql "$url" -q <<SQL
-CREATE TABLE bench_batches (n integer PRIMARY KEY, batch jsonb NOT NULL);
 CREATE SEQUENCE bench_batch_number;
-INSERT INTO bench_batches
-SELECT b.n, (
+CREATE TABLE bench_batches AS
+WITH made AS (SELECT b.n, (
     SELECT jsonb_agg(jsonb_build_object(
         'item', g - 1, 'body_id', $id, 'body_unit_id', u.id, 'body_provider', 'evolution',
         'event_type', 'inboundMessage', 'instance', 'crm-bench', 'dedupe_key', encode(sha256(m.external_id::bytea), 'hex'),
@@ -46,12 +51,16 @@ SELECT b.n, (
     CROSS JOIN (SELECT id FROM units LIMIT 1) AS u
     CROSS JOIN LATERAL (SELECT '3EB0' || upper(substr(md5(random()::text || g || b.n), 1, 16)) AS external_id,
                                '55119' || lpad((random() * ($CONTACTS - 1))::int::text, 8, '0') AS phone,
-                               extract(epoch FROM clock_timestamp()) AS at) AS m)
-FROM generate_series(1, $count) AS b (n);
+                               extract(epoch FROM clock_timestamp()) AS at) AS m) AS batch
+    FROM generate_series(1, $count) AS b (n))
+SELECT made.n, columns.* FROM made CROSS JOIN LATERAL (
+    SELECT $aggregates FROM jsonb_populate_recordset(NULL::crm_inbound_item, made.batch) AS r) AS columns;
+ALTER TABLE bench_batches ADD PRIMARY KEY (n);
 SQL
 }
-cat >"$work/call.sql" <<'SQL'
-SELECT count(*) FROM crm_store_inbound_batch((SELECT batch FROM bench_batches WHERE n = (SELECT nextval('bench_batch_number'))));
+cat >"$work/call.sql" <<SQL
+SELECT count(*) FROM bench_batches AS b CROSS JOIN LATERAL crm_store_inbound_batch($arguments)
+WHERE b.n = (SELECT nextval('bench_batch_number'));
 SQL
 
 describe_postgres "$BENCH_POSTGRES_URL"

@@ -8,6 +8,10 @@ import Foundation
 package protocol InboundBatchStore: Sendable {
     /// One result per item, in order. Throws (and stores nothing) when the transaction fails.
     func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult]
+
+    /// Whether this store passes bodies as JSON strings (`InboundWebhook.bodyJSON`): SQLite does,
+    /// PostgreSQL takes them as they are.
+    var takesBodiesAsJSON: Bool { get }
 }
 
 /// A received body whose only event is an inbound message from a contact's phone number.
@@ -16,19 +20,25 @@ package struct InboundWebhook: Sendable, Equatable {
     package let record: StoredWebhookEvent
     /// Not `fromMe`, with a phone and no LID (those take the one-by-one path).
     package var message: IncomingMessage
-    /// `record.body` as a JSON string literal (quoted, escaped) in UTF-8, for stores that pass a
-    /// batch as JSON. Made here, on the request's task, because batches are written one at a time:
-    /// escaping the bodies was most of a batch's encoding, and the next batch waited for it. Bytes,
-    /// not a String: a String would check the UTF-8 of every body once more.
-    package let bodyJSON: [UInt8]
+    /// `record.body` as a JSON string literal (quoted, escaped) in UTF-8, for a store that passes
+    /// a batch as JSON (`takesBodiesAsJSON`); nil otherwise. Made here, on the request's task,
+    /// because batches are written one at a time: escaping the bodies was most of a batch's
+    /// encoding, and the next batch waited for it. Bytes, not a String: a String would check the
+    /// UTF-8 of every body once more.
+    package let bodyJSON: [UInt8]?
 
-    package init(record: StoredWebhookEvent, message: IncomingMessage) {
+    package init(record: StoredWebhookEvent, message: IncomingMessage, escapingBody: Bool = true) {
         self.record = record
         self.message = message
+        bodyJSON = escapingBody ? Self.jsonString(record.body) : nil
+    }
+
+    /// `body` as a JSON string literal, in UTF-8.
+    package static func jsonString(_ body: String) -> [UInt8] {
         var literal: [UInt8] = []
-        literal.reserveCapacity(record.body.utf8.count + record.body.utf8.count / 8 + 2)
-        JSONText.appendString(record.body, to: &literal)
-        bodyJSON = literal
+        literal.reserveCapacity(body.utf8.count + body.utf8.count / 8 + 2)
+        JSONText.appendString(body, to: &literal)
+        return literal
     }
 }
 

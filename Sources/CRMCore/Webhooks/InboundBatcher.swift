@@ -34,6 +34,9 @@ package actor InboundBatcher {
         self.maxConcurrentBatches = max(1, maxConcurrentBatches)
     }
 
+    /// Whether items should carry their body as a JSON string (`InboundWebhook.bodyJSON`).
+    package nonisolated var takesBodiesAsJSON: Bool { store.takesBodiesAsJSON }
+
     /// Stores `item` with the others waiting now; returns when its batch has committed.
     package func submit(_ item: InboundWebhook) async throws -> InboundBatchResult {
         try await withCheckedThrowingContinuation { continuation in

@@ -113,7 +113,8 @@ package struct WebhookIngestion: Sendable {
             unitId: connection.unitId, provider: provider, eventType: events.first?.kind.rawValue ?? "none",
             instance: events.first?.instance, dedupeKey: Self.dedupeKey(body), body: text, receivedAt: received
         )
-        if let batcher, var item = Self.batchable(events, record: record, connection: connection),
+        if let batcher,
+           var item = Self.batchable(events, record: record, connection: connection, escapingBody: batcher.takesBodiesAsJSON),
            let optsOut = try? await optOutDetection.optsOut(item.message, store: store) {
             // A failed batch stored nothing: this body then goes the one-by-one way below, which
             // stores it as failed if it is the cause. A body already stored goes that way too (and
@@ -189,7 +190,9 @@ package struct WebhookIngestion: Sendable {
 
     /// The batch form of a body, when it is one plain inbound message for the URL's own number:
     /// from a phone (no LID to reconcile), not from the account itself (no receipts to apply).
-    static func batchable(_ events: [WebhookEvent], record: StoredWebhookEvent, connection: WhatsAppConnection) -> InboundWebhook? {
+    static func batchable(
+        _ events: [WebhookEvent], record: StoredWebhookEvent, connection: WhatsAppConnection, escapingBody: Bool = true
+    ) -> InboundWebhook? {
         guard events.count == 1, case .inboundMessage(let message) = events[0], !message.isGroup, !message.fromMe,
               message.from != nil, message.lid == nil, message.instance == connection.instanceName else { return nil }
         var applied = record
@@ -197,7 +200,8 @@ package struct WebhookIngestion: Sendable {
         applied.attempts = 1
         applied.appliedAt = record.receivedAt
         return InboundWebhook(
-            record: applied, message: EventApplier.incoming(message, for: connection, receivedAt: record.receivedAt)
+            record: applied, message: EventApplier.incoming(message, for: connection, receivedAt: record.receivedAt),
+            escapingBody: escapingBody
         )
     }
 

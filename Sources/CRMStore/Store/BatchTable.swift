@@ -60,34 +60,21 @@ struct BatchTable {
 
     /// The rows as a JSON array of arrays (what `source` reads).
     var json: String {
-        encodedJSON ?? String(decoding: written(asObjects: false), as: UTF8.self)
+        encodedJSON ?? String(decoding: written(), as: UTF8.self)
     }
 
-    /// The rows as a JSON array of objects keyed by column name, for PostgreSQL's
-    /// `jsonb_populate_recordset` (a row type declares the columns once, in SQL), as UTF-8 bytes
-    /// to bind as they are (`PostgresJSONB`).
-    var jsonObjects: [UInt8] { written(asObjects: true) }
-
-    /// One loop for both forms: an object's cells are preceded by their column's key. Written as
-    /// UTF-8 bytes.
-    private func written(asObjects: Bool) -> [UInt8] {
-        let keys = asObjects ? columns.map { column -> [UInt8] in
-            var key: [UInt8] = []
-            JSONText.appendString(column.name, to: &key)
-            return key + [UInt8(ascii: ":")]
-        } : nil
-        let (open, close) = asObjects ? (UInt8(ascii: "{"), UInt8(ascii: "}")) : (UInt8(ascii: "["), UInt8(ascii: "]"))
+    /// Written as UTF-8 bytes and made a String once.
+    private func written() -> [UInt8] {
         var output: [UInt8] = [UInt8(ascii: "[")]
-        output.reserveCapacity(rows.count * columns.count * (asObjects ? 40 : 24))
+        output.reserveCapacity(rows.count * columns.count * 24)
         for (rowIndex, row) in rows.enumerated() {
             if rowIndex > 0 { output.append(UInt8(ascii: ",")) }
-            output.append(open)
+            output.append(UInt8(ascii: "["))
             for (cellIndex, cell) in row.enumerated() {
                 if cellIndex > 0 { output.append(UInt8(ascii: ",")) }
-                if let keys { output += keys[cellIndex] }
                 Self.append(cell, to: &output)
             }
-            output.append(close)
+            output.append(UInt8(ascii: "]"))
         }
         output.append(UInt8(ascii: "]"))
         return output

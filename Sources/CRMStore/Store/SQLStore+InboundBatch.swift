@@ -20,6 +20,8 @@ extension SQLStore: InboundBatchStore {
         }
     }
 
+    package var takesBodiesAsJSON: Bool { dialect == .sqlite }
+
     /// The key that makes a body the same as another (the unique key of webhook_events).
     static func bodyKey(_ record: StoredWebhookEvent) -> String {
         "\(record.unitId?.text ?? "")|\(record.provider.rawValue)|\(record.dedupeKey)"
@@ -42,7 +44,7 @@ extension SQLStore: InboundBatchStore {
                 candidates.append(index)
                 bodies.append([
                     .id(record.id), record.unitId.map(BatchTable.Cell.id) ?? .null, .text(record.provider.rawValue),
-                    .text(record.eventType), .text(record.instance), .text(record.dedupeKey), .encoded(item.bodyJSON),
+                    .text(record.eventType), .text(record.instance), .text(record.dedupeKey), .encoded(item.bodyJSON ?? InboundWebhook.jsonString(record.body)),
                     .text(record.result.rawValue), .number(record.receivedAt.timeIntervalSince1970),
                 ])
             }
