@@ -44,7 +44,8 @@ extension SQLStore: InboundBatchStore {
                 candidates.append(index)
                 bodies.append([
                     .id(record.id), record.unitId.map(BatchTable.Cell.id) ?? .null, .text(record.provider.rawValue),
-                    .text(record.eventType), .text(record.instance), .text(record.dedupeKey), .encoded(item.bodyJSON ?? InboundWebhook.jsonString(record.body)),
+                    .text(record.eventType), .text(record.instance), .text(record.dedupeKey),
+                    .encoded(item.bodyJSON ?? InboundWebhook.jsonString(record.body)),
                     .text(record.result.rawValue), .number(record.receivedAt.timeIntervalSince1970),
                 ])
             }
