@@ -22,6 +22,15 @@ struct InboundBatcherTests {
         }
     }
 
+    /// Refuses every batch, with an error whose text a log must not show.
+    actor FailingStore: InboundBatchStore {
+        struct Refused: Error, CustomStringConvertible {
+            var description: String { "INSERT INTO webhook_events … postgres://crm:pw-secret@db" }
+        }
+        nonisolated let takesBodiesAsJSON = false
+        func storeInboundBatch(_ items: [InboundWebhook]) async throws -> [InboundBatchResult] { throw Refused() }
+    }
+
     /// Keeps the lines logged through it.
     final class CapturedLog: Sendable {
         let lines = Mutex<[(level: Logger.Level, message: String)]>([])
@@ -91,5 +100,24 @@ struct InboundBatcherTests {
         let fast = InboundBatcher(store: SlowStore(delay: .zero), logger: quiet.logger, slowBatch: .seconds(5))
         _ = try await Self.submitAll(fast, count: 5)
         #expect(quiet.lines.withLock { $0.isEmpty })
+    }
+
+    @Test("a failed batch is logged as a warning naming the error's type only, at most once per interval")
+    func failedBatchWarning() async throws {
+        let captured = CapturedLog()
+        let batcher = InboundBatcher(store: FailingStore(), logger: captured.logger, failureWarningInterval: .seconds(3600))
+        for index in 0..<3 {
+            await #expect(throws: FailingStore.Refused.self) { try await batcher.submit(Self.item(index)) }
+        }
+        let warnings = captured.lines.withLock { $0 }
+        #expect(warnings.count == 1 && warnings.first?.level == .warning, "\(warnings)")
+        #expect(warnings.first?.message.contains("A batch of 1 inbound webhook could not be stored (CRMCoreTests.InboundBatcherTests.FailingStore.Refused)") == true, "\(warnings)")
+        #expect(warnings.allSatisfy { !$0.message.contains("pw-secret") && !$0.message.contains("INSERT") })
+
+        // With no interval, each failure is reported, each counting itself.
+        let every = CapturedLog()
+        let eager = InboundBatcher(store: FailingStore(), logger: every.logger, failureWarningInterval: .zero)
+        for index in 0..<2 { _ = try? await eager.submit(Self.item(index)) }
+        #expect(every.lines.withLock { $0.map(\.message) }.map { $0.hasSuffix("since the last such warning: 1.") } == [true, true])
     }
 }

@@ -14,6 +14,9 @@ package actor InboundBatcher {
     private var running = 0
     private let logger: Logger?
     private let slowBatch: Duration
+    private let failureWarningInterval: Duration
+    private var lastFailureWarning: ContinuousClock.Instant?
+    private var failuresSinceWarning = 0
 
     /// `maxConcurrentBatches`: batches written at the same time (one per database connection used).
     /// One by default: a batch is one call on PostgreSQL (one transaction on SQLite, which has one
@@ -23,13 +26,16 @@ package actor InboundBatcher {
     ///
     /// A batch that takes longer than `slowBatch` to store is logged as a warning on `logger`:
     /// every webhook in it waited that long, so it shows as a latency spike the database caused.
+    /// A batch that fails is logged too, at most once per `failureWarningInterval`: its webhooks
+    /// are then stored one by one, correctly but far more slowly, and nothing else would show why.
     package init(
         store: any InboundBatchStore, maxBatch: Int = 128, maxConcurrentBatches: Int = 1,
-        logger: Logger? = nil, slowBatch: Duration = .milliseconds(250)
+        logger: Logger? = nil, slowBatch: Duration = .milliseconds(250), failureWarningInterval: Duration = .seconds(60)
     ) {
         self.store = store
         self.logger = logger
         self.slowBatch = slowBatch
+        self.failureWarningInterval = failureWarningInterval
         self.maxBatch = max(1, maxBatch)
         self.maxConcurrentBatches = max(1, maxConcurrentBatches)
     }
@@ -65,9 +71,26 @@ package actor InboundBatcher {
             for (entry, result) in zip(batch, results) { entry.continuation.resume(returning: result) }
         } catch {
             for entry in batch { entry.continuation.resume(throwing: error) }
+            reportFailure(count: batch.count, error: error)
         }
         running -= 1
         startBatchIfPossible()
+    }
+
+    /// Names the error's type only: its text may hold SQL or a database address. One bad body fails
+    /// its batch too (and is then stored as failed alone); every batch failing points at the
+    /// database: a migration this crm does not expect, rights, a full disk.
+    private func reportFailure(count: Int, error: any Error) {
+        failuresSinceWarning += 1
+        let now = ContinuousClock.now
+        if let last = lastFailureWarning, now - last < failureWarningInterval { return }
+        let failures = failuresSinceWarning
+        (lastFailureWarning, failuresSinceWarning) = (now, 0)
+        let kind = (error as? CRMError).map { "\($0.kind)" } ?? String(reflecting: type(of: error))
+        logger?.warning(
+            "A batch of \(count) inbound webhook\(count == 1 ? "" : "s") could not be stored (\(kind)); its webhooks were stored one by one instead. Failed batches since the last such warning: \(failures).",
+            metadata: ["batch": "\(count)", "error": "\(kind)", "failed_batches": "\(failures)"]
+        )
     }
 
     private func reportIfSlow(count: Int, took: Duration) {
