@@ -21,7 +21,7 @@ struct LogLineHandlerTests {
 
     @Test("text: timestamp, level, label, metadata sorted with the event's over the handler's, source, message")
     func text() throws {
-        var handler = TextLogHandler(label: "crm", logLevel: .info)
+        var handler = LogLineHandler(label: "crm", logLevel: .info, format: .text)
         handler[metadataKey: "hb.request.id"] = "7"
         handler[metadataKey: "status"] = "000"
         let line = String(decoding: handler.line(for: event(metadata: [
@@ -34,7 +34,7 @@ struct LogLineHandlerTests {
 
     @Test("an error passed to the logger adds its type, never its text")
     func errorType() {
-        let handler = TextLogHandler(label: "crm", logLevel: .info)
+        let handler = LogLineHandler(label: "crm", logLevel: .info, format: .text)
         let line = String(decoding: handler.line(for: event(metadata: nil, error: Refused())), as: UTF8.self)
         #expect(line.contains("error.type=CLITests.LogLineHandlerTests.Refused"), "\(line)")
         #expect(!line.contains("pw-secret"))
@@ -42,7 +42,7 @@ struct LogLineHandlerTests {
 
     @Test("JSON: one object, keys sorted, values escaped; metadata cannot replace the line's own fields")
     func json() throws {
-        var handler = JSONLogHandler(label: "crm", logLevel: .info)
+        var handler = LogLineHandler(label: "crm", logLevel: .info, format: .json)
         handler[metadataKey: "unit"] = "loja"
         let bytes = handler.line(for: event(metadata: ["message": "spoofed", "name": "Zé \"Q\"\n\u{01}", "count": "3"]))
         #expect(bytes.last == UInt8(ascii: "\n"))

@@ -25,14 +25,7 @@ enum Log {
         let level = Self.level
             ?? ProcessInfo.processInfo.environment["CRM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let format = Self.format
-        LoggingSystem.bootstrap { label in
-            switch format {
-            case .text:
-                return TextLogHandler(label: label, logLevel: level)
-            case .json:
-                return JSONLogHandler(label: label, logLevel: level)
-            }
-        }
+        LoggingSystem.bootstrap { label in LogLineHandler(label: label, logLevel: level, format: format) }
         return Logger(label: "crm")
     }()
 }

@@ -8,21 +8,22 @@ import Glibc
 import Darwin
 #endif
 
+/// Writes each log line as text or as one JSON object per line (`Log.Format`).
+///
 /// The listener logs a line per request, so a line's cost counts: swift-log's StreamLogHandler
 /// merged and sorted the metadata through several dictionaries and strings (2 % of the listener's
-/// CPU under load), and the JSON form went through a JSONEncoder per line. These two write the
+/// CPU under load), and the JSON form went through a JSONEncoder per line. This handler writes the
 /// same lines from one pass over the metadata, as UTF-8 bytes, with one write(2) each.
-
-/// `2026-11-27T02:31:41+0000 info crm: client=127.0.0.1 method=POST … [CRMServer] request`: the
-/// line StreamLogHandler writes (local time, metadata sorted by key, then the source).
-struct TextLogHandler: LogHandler {
+struct LogLineHandler: LogHandler {
     let label: String
     var logLevel: Logger.Level
+    let format: Log.Format
     var metadata: Logger.Metadata = [:]
 
-    init(label: String, logLevel: Logger.Level) {
+    init(label: String, logLevel: Logger.Level, format: Log.Format) {
         self.label = label
         self.logLevel = logLevel
+        self.format = format
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -35,6 +36,15 @@ struct TextLogHandler: LogHandler {
     }
 
     func line(for event: LogEvent) -> [UInt8] {
+        switch format {
+        case .text: textLine(for: event)
+        case .json: jsonLine(for: event)
+        }
+    }
+
+    /// `2026-11-27T02:31:41+0000 info crm: client=127.0.0.1 method=POST … [CRMServer] request`: the
+    /// line StreamLogHandler writes (local time, metadata sorted by key, then the source).
+    private func textLine(for event: LogEvent) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
         line += LogLine.localTimestamp().utf8
@@ -55,29 +65,9 @@ struct TextLogHandler: LogHandler {
         line.append(UInt8(ascii: "\n"))
         return line
     }
-}
 
-/// One JSON object per line: `time`, `level`, `label`, `message` and the metadata, keys sorted.
-struct JSONLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
-
-    init(label: String, logLevel: Logger.Level) {
-        self.label = label
-        self.logLevel = logLevel
-    }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        LogLine.writeToStandardError(line(for: event))
-    }
-
-    func line(for event: LogEvent) -> [UInt8] {
+    /// One JSON object: `time`, `level`, `label`, `message` and the metadata, keys sorted.
+    private func jsonLine(for event: LogEvent) -> [UInt8] {
         var fields = LogLine.sortedMetadata(metadata, event).map { ($0.key, LogLine.text($0.value)) }
         fields.removeAll { ["time", "level", "label", "message"].contains($0.0) }
         fields += [
