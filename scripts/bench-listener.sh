@@ -120,6 +120,15 @@ print(f"  CPU per stored message: listener {per(listener):.0f} µs" + (f", Postg
 
     ceiling=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" -s "$lua" "$base/livez" | grep '^RESULT')
     report "ceiling (GET /livez, $kind listener)" "$ceiling" -1
+    # This machine's speed drifts by half within minutes, and the ceiling with it: the share of the
+    # ceiling is what compares two runs (or two commits) made at different moments.
+    python3 - "$result" "$ceiling" <<'PY'
+import sys
+def rate(line):
+    r = {k: int(v) for k, v in (kv.split("=") for kv in line.split()[1:])}
+    return r["requests"] / r["duration_us"]
+print(f"  requests/s as a share of the ceiling: {rate(sys.argv[1]) / rate(sys.argv[2]) * 100:.1f} %")
+PY
 
     kill -TERM "$listener"
     wait "$listener" || true

@@ -12,7 +12,8 @@ cd "$(dirname "$0")/../.."
 PAIRS=${PAIRS:-6}
 export DURATION=${DURATION:-10s}
 
-# "<db>: N requests/s, … p99 X ms …" and the CPU line after it → "N/s p99 X ms, listener L µs[, PostgreSQL P µs]"
+# "<db>: N requests/s, … p99 X ms …", the CPU line after it and the share of the ceiling →
+# "N/s p99 X ms, S % of the ceiling, listener L µs[, PostgreSQL P µs]"
 summary() {
     python3 -c '
 import re, sys
@@ -22,7 +23,8 @@ for i, line in enumerate(lines):
     m = re.match(r"(postgres|sqlite): ([\d,]+) requests/s.*p99 ([\d.]+) ms", line)
     if m and i + 1 < len(lines):
         cpu = re.findall(r"(listener|PostgreSQL) (\d+) µs", lines[i + 1])
-        out.append(f"{m[1]} {m[2]}/s p99 {m[3]} ms, " + ", ".join(f"{k} {v} µs" for k, v in cpu))
+        share = next((s[1] for s in (re.search(r"share of the ceiling: ([\d.]+) %", l) for l in lines[i + 1:]) if s), "?")
+        out.append(f"{m[1]} {m[2]}/s p99 {m[3]} ms, {share} % of the ceiling, " + ", ".join(f"{k} {v} µs" for k, v in cpu))
 print(" | ".join(out) if out else "no result")'
 }
 

@@ -94,13 +94,17 @@ describe_machine() {
 describe_postgres() {
     echo "postgres: $(psql "$1" -tAc "SELECT 'PostgreSQL ' || current_setting('server_version') || ', fsync=' || current_setting('fsync')
         || ', synchronous_commit=' || current_setting('synchronous_commit') || ', wal_sync_method=' || current_setting('wal_sync_method')
-        || ', shared_buffers=' || current_setting('shared_buffers') || ', max_connections=' || current_setting('max_connections')")"
+        || ', shared_buffers=' || current_setting('shared_buffers') || ', max_connections=' || current_setting('max_connections')
+        || ', databases made with locale ' || COALESCE(NULLIF('${BENCH_LOCALE:-}', ''), (SELECT datcollate FROM pg_database WHERE datname = 'template1'))")"
 }
 
 # Drops and creates the database NAME on the server at URL; prints the URL of the new database.
+# BENCH_LOCALE=en_US.UTF-8 (say) makes it with that locale instead of the server's default: the
+# collation of text columns sets what a comparison costs (en_US.UTF-8 is a common server default).
 scratch_postgres() {
-    local url=$1 name=$2
-    psql "$url" -q -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name"
+    local url=$1 name=$2 options=""
+    if [ -n "${BENCH_LOCALE:-}" ]; then options=" TEMPLATE template0 LOCALE '$BENCH_LOCALE'"; fi
+    psql "$url" -q -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name$options"
     python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$url" "$name"
 }
 
