@@ -189,4 +189,25 @@ struct SchemaConstraintTests {
             #expect(others == 2)  // the other unit's contact and conversation stay
         }
     }
+
+    /// Identifiers meet only equality and unique indexes: on PostgreSQL they use the "C" collation
+    /// (migration 0016), a byte comparison as SQLite's BINARY is, and not the database's locale,
+    /// whose strcoll every index descent paid for. A table made again without it would lose that.
+    @Test("identifier columns compare bytes on PostgreSQL (collation \"C\")")
+    func identifierCollation() async throws {
+        guard TestDatabaseKind.stores.contains(.postgres) else { return }  // needs CRM_TEST_POSTGRES_URL
+        try await TestDatabases.with(.postgres) { database in
+            let columns = try await database.withUnsafeSQL { sql in
+                try await sql.raw("""
+                    SELECT table_name || '.' || column_name AS name FROM information_schema.columns
+                    WHERE table_schema = current_schema() AND collation_name = 'C' ORDER BY 1
+                    """).all().map { try $0.decode(column: "name", as: String.self) }
+            }
+            #expect(columns == [
+                "contacts.lid", "contacts.phone", "messages.client_message_id", "messages.external_id", "messages.provider",
+                "pending_message_statuses.external_id", "pending_message_statuses.provider", "webhook_events.dedupe_key",
+                "webhook_events.provider",
+            ])
+        }
+    }
 }
