@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # PostgreSQL's side of the listener alone: pgbench calls crm_store_inbound_batch (the function the
 # listener's batches call) with batches of new messages shaped as the listener sends them, on a
-# database migrated by each crm binary given, alternately (A, B, A, B…). No HTTP and no listener,
-# so a change to the function or the schema is measured without their noise. For crm binaries
-# whose migrations include db/postgres/0015 (the function's arguments as arrays).
+# database migrated by each crm binary given. No HTTP and no listener, so a change to the function
+# or the schema is measured without their noise. For crm binaries whose migrations include
+# db/postgres/0015 (the function's arguments as arrays).
+#
+# The sides run at the same time, each on its own database with its own pgbench: this machine's
+# speed drifts by a third within a minute, and sides run one after the other measured the drift
+# (the same binary against itself differed by up to 40 % between rounds). Run together, both see
+# the same machine; the side given first also starts first, so swap them in a second run.
 #
 # Usage: BENCH_POSTGRES_URL=postgres://… scripts/bench/batch-function.sh CRM[:SQL_FILE] [CRM[:SQL_FILE]…]
 #   A SQL_FILE after a binary is run after its migrations: a schema change tried before it is a migration.
-#   ROUNDS=3 CALLS=1500 BATCH=31 CONTACTS=10000 CLIENTS=1
-# Each round and binary: a new database, CALLS calls by each of CLIENTS connections; one line with
-# the calls per second, the mean time per call and the messages stored.
+#   ROUNDS=3 DURATION=15 (seconds of calls per round) BATCH=31 CONTACTS=10000 CLIENTS=1 BENCH_LOCALE (common.sh)
+# Each round: a new database per side, then DURATION seconds of calls by CLIENTS connections on each
+# side at once; one line per side with the calls per second, the mean time per call and the
+# messages stored.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 [ $# -ge 1 ] || { echo "usage: $0 CRM [CRM…]" >&2; exit 64; }
 : "${BENCH_POSTGRES_URL:?set BENCH_POSTGRES_URL (see docs/performance.md)}"
-ROUNDS=${ROUNDS:-3} CALLS=${CALLS:-1500} BATCH=${BATCH:-31} CONTACTS=${CONTACTS:-10000} CLIENTS=${CLIENTS:-1}
+ROUNDS=${ROUNDS:-3} DURATION=${DURATION:-15} BATCH=${BATCH:-31} CONTACTS=${CONTACTS:-10000} CLIENTS=${CLIENTS:-1}
 PGBENCH=${PGBENCH:-$(command -v pgbench || echo /usr/lib/postgresql/15/bin/pgbench)}
 # shellcheck source=scripts/bench/common.sh
 source scripts/bench/common.sh
@@ -64,26 +70,43 @@ WHERE b.n = (SELECT nextval('bench_batch_number'));
 SQL
 
 describe_postgres "$BENCH_POSTGRES_URL"
-echo "pgbench: $ROUNDS rounds, $CALLS calls of $BATCH messages by each of $CLIENTS connections, $CONTACTS contacts"
+echo "pgbench: $ROUNDS rounds of ${DURATION} s, the sides at once, $BATCH messages a call by each of $CLIENTS connections a side, $CONTACTS contacts"
+# Enough batches for 300 calls a second by each connection (the fastest seen here: 230): a side
+# that runs out stops the script rather than timing calls that find no batch.
+calls=$((DURATION * 300 * CLIENTS))
 for round in $(seq 1 "$ROUNDS"); do
+    urls=()
     for side in "$@"; do
         binary=${side%%:*} extra=${side#"$binary"}
-        url=$(scratch_postgres "$BENCH_POSTGRES_URL" crm_bench_function)
+        url=$(scratch_postgres "$BENCH_POSTGRES_URL" "crm_bench_function_${#urls[@]}")
         "$binary" db migrate --database "$url" >/dev/null
         if [ -n "$extra" ]; then psql "$url" -q -v ON_ERROR_STOP=1 -f "${extra#:}"; fi
         "$binary" units create Bench --database "$url" >/dev/null
         warmup=$((CONTACTS / BATCH * 2))
-        make_batches "$url" $((warmup + CALLS * CLIENTS))
+        make_batches "$url" $((warmup + calls))
         # Warm-up: the contacts exist and the tables are analyzed, as in a database in use.
         "$PGBENCH" -n -f "$work/call.sql" -t "$warmup" "$url" >/dev/null
         psql "$url" -qc "ANALYZE"
-        before=$(psql "$url" -tAc "SELECT count(*) FROM messages")
-        out=$("$PGBENCH" -n -f "$work/call.sql" -c "$CLIENTS" -j "$CLIENTS" -t "$CALLS" "$url")
-        after=$(psql "$url" -tAc "SELECT count(*) FROM messages")
+        urls+=("$url")
+    done
+    index=0
+    for url in "${urls[@]}"; do
+        psql "$url" -tAc "SELECT count(*) FROM messages" >"$work/before-$index"
+        "$PGBENCH" -n -f "$work/call.sql" -c "$CLIENTS" -j "$CLIENTS" -T "$DURATION" "$url" >"$work/out-$index" &
+        index=$((index + 1))
+    done
+    wait
+    index=0
+    for side in "$@"; do
+        url=${urls[$index]} out=$(cat "$work/out-$index")
+        stored=$(($(psql "$url" -tAc "SELECT count(*) FROM messages") - $(cat "$work/before-$index")))
+        processed=$(sed -nE 's/^number of transactions actually processed: ([0-9]+).*/\1/p' <<<"$out")
+        if [ "$processed" -ge "$calls" ]; then echo "round $round $side: ran out of batches ($calls made)" >&2; exit 1; fi
         tps=$(sed -nE 's/^tps = ([0-9.]+).*/\1/p' <<<"$out")
         latency=$(sed -nE 's/^latency average = ([0-9.]+) ms/\1/p' <<<"$out")
         python3 -c 'import sys; tps, ms, stored, batch = float(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 print(f"round {sys.argv[5]} {sys.argv[6]}: {tps:,.0f} calls/s, {ms:.2f} ms a call, {tps * batch:,.0f} messages/s, {stored:,} stored")' \
-            "$tps" "$latency" $((after - before)) "$BATCH" "$round" "$side"
+            "$tps" "$latency" "$stored" "$BATCH" "$round" "$side"
+        index=$((index + 1))
     done
 done
