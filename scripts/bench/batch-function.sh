@@ -6,9 +6,10 @@
 # db/postgres/0015 (the function's arguments as arrays).
 #
 # The sides run at the same time, each on its own database with its own pgbench: this machine's
-# speed drifts by a third within a minute, and sides run one after the other measured the drift
-# (the same binary against itself differed by up to 40 % between rounds). Run together, both see
-# the same machine; the side given first also starts first, so swap them in a second run.
+# speed drifts within a minute, and sides run one after the other measured the drift (the same
+# binary's time per call moved by more than 40 % between rounds). Run together, both see the same
+# machine, yet one round in three still differed by 18 % with the same binary on both sides: read
+# the direction over several rounds, and swap the sides in a second run (the first starts first).
 #
 # Usage: BENCH_POSTGRES_URL=postgres://… scripts/bench/batch-function.sh CRM[:SQL_FILE] [CRM[:SQL_FILE]…]
 #   A SQL_FILE after a binary is run after its migrations: a schema change tried before it is a migration.
